@@ -107,3 +107,11 @@ describe('parseSql', () => {
     expect((error as DrydockError).exitCode).toBe(2);
   });
 });
+
+describe('parseSql on empty input', () => {
+  beforeAll(loadParser);
+  it('returns no statements for an empty or blank file', () => {
+    expect(parseSql('', 'x.sql').statements).toEqual([]);
+    expect(parseSql('\n  \n', 'x.sql').statements).toEqual([]);
+  });
+});

@@ -51,4 +51,6 @@ export interface DiscoveryOptions {
   base?: string;
   /** Working directory (repository root or where the command runs). */
   cwd: string;
+  /** Flyway placeholder values (`${name}`), on top of flyway.conf / flyway.toml; names are case-insensitive. */
+  placeholders?: Record<string, string>;
 }

@@ -86,7 +86,8 @@ export class SourceText {
       else hi = mid - 1;
     }
     const lineStart = this.lineStarts[lo];
-    const column = [...this.text.slice(lineStart, charOffset)].length + 1;
+    // Columns count code points; for ASCII text that is the string distance.
+    const column = this.byteToChar ? [...this.text.slice(lineStart, charOffset)].length + 1 : charOffset - lineStart + 1;
     return { line: lo + 1 + this.lineOffset, column };
   }
 
@@ -133,6 +134,8 @@ const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 export function parseSql(text: string, path: string, options: { lineOffset?: number } = {}): ParsedFile {
   if (!loaded) throw new Error('parseSql called before loadParser()');
   const source = new SourceText(text, options.lineOffset ?? 0);
+  // libpg-query rejects an empty string; an empty migration file simply has no statements.
+  if (text.trim() === '') return { statements: [], trailingComments: [] };
   let rawStmts: RawStmt[];
   let tokens: Token[];
   try {

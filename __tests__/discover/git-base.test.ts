@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { discover } from '../../src/discover';
+import { drydockError, makeTree, removeTrees } from './tree';
+
+afterAll(removeTrees);
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
+}
+
+/** A repository whose first commit holds three migrations, then a working tree with changes. */
+function repositoryWithChanges(): string {
+  const repo = makeTree({
+    'db/migrations/1_a.up.sql': 'CREATE TABLE a (id int);',
+    'db/migrations/1_a.down.sql': 'DROP TABLE a;',
+    'db/migrations/2_b.up.sql': 'CREATE TABLE b (id int);',
+    'db/migrations/3_c.up.sql': 'CREATE TABLE c (id int);',
+  });
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'history');
+  git(repo, 'checkout', '-q', '-b', 'feature');
+  // committed on the branch, staged, and untracked additions all count as new
+  writeFileSync(path.join(repo, 'db/migrations/4_d.up.sql'), 'CREATE TABLE d (id int);');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'add d');
+  writeFileSync(path.join(repo, 'db/migrations/5_e.up.sql'), 'CREATE TABLE e (id int);');
+  git(repo, 'add', 'db/migrations/5_e.up.sql');
+  writeFileSync(path.join(repo, 'db/migrations/6_f.up.sql'), 'CREATE TABLE f (id int);');
+  appendFileSync(path.join(repo, 'db/migrations/2_b.up.sql'), '\nALTER TABLE b ADD x int;');
+  rmSync(path.join(repo, 'db/migrations/3_c.up.sql'));
+  return repo;
+}
+
+describe('--base', () => {
+  it('marks migrations added since base as new and reports edits and deletions of older ones', async () => {
+    const repo = repositoryWithChanges();
+    const result = await discover({ dirs: ['db/migrations'], cwd: repo, base: 'main' });
+    expect(result.migrations.map((m) => [m.id, m.isNew])).toEqual([
+      ['1', false],
+      ['2', false],
+      ['4', true],
+      ['5', true],
+      ['6', true],
+    ]);
+    expect(result.integrity).toEqual([
+      { kind: 'modified', path: 'db/migrations/2_b.up.sql', message: expect.stringContaining('modified since main') },
+      { kind: 'deleted', path: 'db/migrations/3_c.up.sql', message: expect.stringContaining('deleted since main') },
+    ]);
+  });
+
+  it('re-runs an edited Flyway repeatable instead of reporting it, and reports an edited down script', async () => {
+    const repo = makeTree({
+      'db/V1__a.sql': 'CREATE TABLE a (id int);',
+      'db/U1__a.sql': 'DROP TABLE a;',
+      'db/R__view.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1;',
+    });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'history');
+    writeFileSync(path.join(repo, 'db/R__view.sql'), 'CREATE OR REPLACE VIEW v AS SELECT 2;');
+    writeFileSync(path.join(repo, 'db/U1__a.sql'), 'DROP TABLE IF EXISTS a;');
+    const result = await discover({ dirs: ['db'], cwd: repo, base: 'HEAD' });
+    expect(result.migrations.map((m) => [m.id, m.direction, m.isNew])).toEqual([
+      ['1', 'up', false],
+      ['view', 'repeatable', true],
+    ]);
+    expect(result.integrity).toEqual([{ kind: 'modified', path: 'db/U1__a.sql', message: 'down script of an applied migration modified since HEAD' }]);
+  });
+
+  it('makes paths relative to the repository root when run from a subdirectory', async () => {
+    const repo = repositoryWithChanges();
+    const result = await discover({ dirs: ['migrations'], cwd: path.join(repo, 'db'), base: 'main' });
+    expect(result.sources[0].dir).toBe('db/migrations');
+    expect(result.migrations.filter((m) => m.isNew).map((m) => m.path)).toEqual([
+      'db/migrations/4_d.up.sql',
+      'db/migrations/5_e.up.sql',
+      'db/migrations/6_f.up.sql',
+    ]);
+  });
+
+  it('treats every migration as new without a base', async () => {
+    const repo = repositoryWithChanges();
+    const result = await discover({ dirs: ['db/migrations'], cwd: repo });
+    expect(result.migrations.every((m) => m.isNew)).toBe(true);
+    expect(result.integrity).toEqual([]);
+  });
+
+  it('rejects an unknown ref, and a ref that looks like an option', async () => {
+    const repo = repositoryWithChanges();
+    const unknown = await drydockError(discover({ dirs: ['db/migrations'], cwd: repo, base: 'origin/nope' }));
+    expect(unknown.message).toBe('unknown git ref "origin/nope" (given as --base)');
+    expect(unknown.fix).toContain('fetch-depth: 0');
+    const option = await drydockError(discover({ dirs: ['db/migrations'], cwd: repo, base: '--output=/tmp/x' }));
+    expect(option.message).toBe('unknown git ref "--output=/tmp/x" (given as --base)');
+  });
+});
