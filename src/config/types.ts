@@ -11,9 +11,29 @@ export interface DrydockConfig {
   pgVersion?: number;
   /** Findings at or above this severity fail the check (exit 1). Default "error". */
   failOn?: Severity | 'never';
-  rules?: Record<string, RuleConfig | boolean>;
+  /** Per rule id: on/off, a severity, or both. */
+  rules?: Record<string, RuleConfig | boolean | Severity | 'off'>;
   /** Timeouts the runner sets before each migration (satisfy the timeout rules). */
   runnerTimeouts?: { lockTimeout?: string; statementTimeout?: string };
   /** SQL run in the ephemeral database before the history (platform roles, extensions, schemas). */
   setupSql?: string;
 }
+
+/** The configuration after defaults and validation: every rule has an explicit state. */
+export interface ResolvedConfig {
+  pgVersion: number;
+  failOn: Severity | 'never';
+  rules: Record<string, { enabled: boolean; severity: Severity }>;
+  runnerTimeouts: { lockTimeout: string | null; statementTimeout: string | null };
+  /** Path of a SQL file run before the history in the dry run (relative to the working directory). */
+  setupSql?: string;
+  /** Where the configuration came from ("defaults" when no file). */
+  source: string;
+}
+
+/**
+ * Default target version when neither the config nor --pg-version names one: the oldest major the
+ * PostgreSQL community still supports (14, until November 2026), so predictions never assume an
+ * optimisation the production server may lack. The dry run replaces it with the server's version.
+ */
+export const DEFAULT_PG_VERSION = 14;

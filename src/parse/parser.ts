@@ -6,6 +6,7 @@
  * units. `SourceText` converts between the two so that positions stay right for non-ASCII text.
  */
 import * as pgQuery from 'libpg-query';
+import { setFlagsFromString } from 'node:v8';
 import { DrydockError } from '../util/errors';
 import { classifyTransactionBehaviour } from './transaction';
 
@@ -42,7 +43,13 @@ let loaded: Promise<void> | null = null;
 
 /** Load the WebAssembly parser once; every other function here is synchronous afterwards. */
 export function loadParser(): Promise<void> {
-  loaded ??= pgQuery.loadModule();
+  if (!loaded) {
+    // V8's optimising WebAssembly tier spends longer compiling the parser (1.7 MB of wasm) than a
+    // check spends parsing: with the baseline compiler only, lemmy's 342 files parse in ~0.2 s
+    // instead of ~0.4–0.8 s (bench/results/lint.md). Only this module uses WebAssembly.
+    setFlagsFromString('--liftoff-only');
+    loaded = pgQuery.loadModule();
+  }
   return loaded;
 }
 
@@ -125,6 +132,11 @@ interface Token {
   tokenName: string;
 }
 
+interface Span {
+  start: number;
+  end: number;
+}
+
 const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 
 /**
@@ -137,48 +149,35 @@ export function parseSql(text: string, path: string, options: { lineOffset?: num
   // libpg-query rejects an empty string; an empty migration file simply has no statements.
   if (text.trim() === '') return { statements: [], trailingComments: [] };
   let rawStmts: RawStmt[];
-  let tokens: Token[];
   try {
     rawStmts = (pgQuery.parseSync(text).stmts ?? []) as RawStmt[];
-    tokens = pgQuery.scanSync(text).tokens as Token[];
   } catch (error) {
     throw parseError(error, source, path);
   }
 
-  const commentTokens = tokens.filter((t) => COMMENT_TOKENS.has(t.tokenName));
-  const codeTokens = tokens.filter((t) => !COMMENT_TOKENS.has(t.tokenName));
-  const totalBytes = Buffer.byteLength(text, 'utf8');
-
   const statements: ParsedStatement[] = [];
-  let codeCursor = 0;
+  const comments: Span[] = [];
+  let previousEnd = 0;
   for (const raw of rawStmts) {
-    const fromByte = raw.stmt_location ?? 0;
-    const toByte = raw.stmt_len ? fromByte + raw.stmt_len : totalBytes;
-    // First and last code token inside the range: drops leading/trailing comments and blanks.
-    while (codeCursor < codeTokens.length && codeTokens[codeCursor].start < fromByte) codeCursor++;
-    let last = codeCursor;
-    while (last + 1 < codeTokens.length && codeTokens[last + 1].end <= toByte) last++;
-    const first = codeTokens[codeCursor];
-    const lastToken = codeTokens[last];
-    if (!first || !lastToken) continue;
-    const startByte = first.start;
-    let endByte = lastToken.end;
-    if (lastToken.tokenName === 'ASCII_59' && last > codeCursor) endByte = codeTokens[last - 1].end;
-    codeCursor = last + 1;
+    const rangeStart = source.charOffset(raw.stmt_location ?? 0);
+    const rangeEnd = raw.stmt_len ? source.charOffset((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
+    collectGapComments(text, previousEnd, rangeStart, comments);
+    const code = codeSpan(text, rangeStart, rangeEnd, comments);
+    // codeSpan collected the comments inside the range; the next gap starts after it.
+    previousEnd = rangeEnd;
+    if (!code) continue;
 
-    const start = source.charOffset(startByte);
-    const end = source.charOffset(endByte);
     const kind = Object.keys(raw.stmt)[0] ?? 'Unknown';
-    const { line, column } = source.position(start);
+    const { line, column } = source.position(code.start);
     const behaviour = classifyTransactionBehaviour(kind, raw.stmt[kind] as Record<string, unknown>);
     statements.push({
       index: statements.length,
       line,
       column,
-      endLine: source.position(end).line,
-      start,
-      end,
-      sql: text.slice(start, end),
+      endLine: source.position(code.end).line,
+      start: code.start,
+      end: code.end,
+      sql: text.slice(code.start, code.end),
       kind,
       ast: raw.stmt,
       nonTransactional: behaviour.nonTransactional,
@@ -186,22 +185,82 @@ export function parseSql(text: string, path: string, options: { lineOffset?: num
       comments: [],
     });
   }
+  collectGapComments(text, previousEnd, text.length, comments);
 
-  const trailingComments = attachComments(commentTokens, statements, source);
+  const trailingComments = attachComments(comments, statements, source);
   return { statements, trailingComments };
+}
+
+/**
+ * The statement's own text within the parser's range, without surrounding comments, blanks and the
+ * semicolon. Most statements contain no comment marker, so only those that do pay for the scanner
+ * (a `--` inside a string is told apart from a comment only by scanning).
+ */
+function codeSpan(text: string, from: number, to: number, comments: Span[]): Span | null {
+  const body = text.slice(from, to);
+  if (!body.includes('--') && !body.includes('/*')) {
+    const trimmed = body.trimEnd().replace(/;$/, '').trimEnd();
+    const lead = trimmed.length - trimmed.trimStart().length;
+    return trimmed.length > lead ? { start: from + lead, end: from + trimmed.length } : null;
+  }
+  const local = new SourceText(body);
+  const tokens = pgQuery.scanSync(body).tokens as Token[];
+  const code = tokens.filter((t) => !COMMENT_TOKENS.has(t.tokenName) && t.tokenName !== 'ASCII_59');
+  for (const t of tokens) {
+    if (COMMENT_TOKENS.has(t.tokenName)) comments.push({ start: from + local.charOffset(t.start), end: from + local.charOffset(t.end) });
+  }
+  if (code.length === 0) return null;
+  return { start: from + local.charOffset(code[0].start), end: from + local.charOffset(code[code.length - 1].end) };
+}
+
+/** Comments between statements. Between statements there is only blank space, `;` and comments. */
+function collectGapComments(text: string, from: number, to: number, comments: Span[]): void {
+  let i = from;
+  while (i < to) {
+    if (text.startsWith('--', i)) {
+      const newline = text.indexOf('\n', i);
+      const end = newline === -1 || newline > to ? to : newline;
+      comments.push({ start: i, end: text[end - 1] === '\r' ? end - 1 : end });
+      i = end;
+    } else if (text.startsWith('/*', i)) {
+      const end = blockCommentEnd(text, i, to);
+      comments.push({ start: i, end });
+      i = end;
+    } else {
+      i++;
+    }
+  }
+}
+
+/** PostgreSQL block comments nest. */
+function blockCommentEnd(text: string, from: number, to: number): number {
+  let depth = 0;
+  let i = from;
+  while (i < to) {
+    if (text.startsWith('/*', i)) {
+      depth++;
+      i += 2;
+    } else if (text.startsWith('*/', i)) {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return to;
 }
 
 /**
  * A comment belongs to the statement it precedes, or to the statement it follows on the same line
  * (`CREATE INDEX …; -- drydock:ignore …`).
  */
-function attachComments(commentTokens: Token[], statements: ParsedStatement[], source: SourceText): SourceComment[] {
+function attachComments(spans: Span[], statements: ParsedStatement[], source: SourceText): SourceComment[] {
   const trailing: SourceComment[] = [];
   let s = 0;
-  for (const token of commentTokens) {
-    const start = source.charOffset(token.start);
-    const comment = { text: source.text.slice(start, source.charOffset(token.end)), line: source.position(start).line };
-    while (s < statements.length && statements[s].end <= start && !sameLineAfter(statements[s], comment.line, start, source)) s++;
+  for (const span of spans.sort((a, b) => a.start - b.start)) {
+    const comment = { text: source.text.slice(span.start, span.end), line: source.position(span.start).line };
+    while (s < statements.length && statements[s].end <= span.start && !sameLineAfter(statements[s], comment.line, span.start, source)) s++;
     if (s < statements.length) statements[s].comments.push(comment);
     else trailing.push(comment);
   }

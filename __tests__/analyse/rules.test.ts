@@ -1,0 +1,105 @@
+/**
+ * Every rule with a case that fires and a case that must stay quiet. History is applied first
+ * (existing tables); `sql` is the new migration.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULES } from '../../src/analyse';
+import { loadParser, rulesHit, run } from './helpers';
+
+const HISTORY = [
+  `CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100), name text, age int, org_id bigint, created timestamptz);
+   CREATE TABLE orgs (id bigint PRIMARY KEY);
+   CREATE INDEX users_email_idx ON users (email);
+   CREATE TYPE mood AS ENUM ('ok', 'sad');
+   CREATE TABLE events (id bigint, k int) PARTITION BY LIST (k);
+   CREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1);`,
+];
+
+interface RuleCase {
+  rule: string;
+  fires: string;
+  quiet: string;
+  /** Runner transaction for the firing case (default true); the quiet case uses quietTransactional if given. */
+  transactional?: boolean;
+  quietTransactional?: boolean;
+  pgVersion?: number;
+  quietPgVersion?: number;
+}
+
+const CASES: RuleCase[] = [
+  { rule: 'require-concurrent-index', fires: 'CREATE INDEX users_name_idx ON users (name);', quiet: 'CREATE TABLE t (id int); CREATE INDEX t_id_idx ON t (id);' },
+  { rule: 'require-concurrent-index-drop', fires: 'DROP INDEX users_email_idx;', quiet: 'DROP INDEX CONCURRENTLY users_email_idx;', transactional: false },
+  { rule: 'require-concurrent-reindex', fires: 'REINDEX TABLE users;', quiet: 'REINDEX TABLE CONCURRENTLY users;', transactional: false },
+  { rule: 'column-default-rewrite', fires: 'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();', quiet: "ALTER TABLE users ADD COLUMN status text DEFAULT 'new';" },
+  { rule: 'unsafe-type-change', fires: 'ALTER TABLE users ALTER COLUMN age TYPE bigint;', quiet: 'ALTER TABLE users ALTER COLUMN email TYPE text;' },
+  { rule: 'set-not-null-scan', fires: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;', quiet: 'ALTER TABLE users ALTER COLUMN id SET NOT NULL;' },
+  { rule: 'add-required-column', fires: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;', quiet: "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';" },
+  { rule: 'constraint-missing-not-valid', fires: 'ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0);', quiet: 'ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0) NOT VALID;' },
+  { rule: 'foreign-key-not-valid', fires: 'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);', quiet: 'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;' },
+  { rule: 'unique-constraint-build', fires: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', quiet: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;' },
+  {
+    rule: 'validate-in-same-transaction',
+    fires: 'ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0) NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT age_pos;',
+    quiet: 'ALTER TABLE users VALIDATE CONSTRAINT age_pos;',
+  },
+  { rule: 'rename-column', fires: 'ALTER TABLE users RENAME COLUMN name TO full_name;', quiet: 'CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;' },
+  { rule: 'rename-table', fires: 'ALTER TABLE users RENAME TO members;', quiet: 'CREATE TABLE t (a int); ALTER TABLE t RENAME TO t2;' },
+  { rule: 'drop-column', fires: 'ALTER TABLE users DROP COLUMN age;', quiet: 'CREATE TABLE t (a int, b int); ALTER TABLE t DROP COLUMN b;' },
+  { rule: 'drop-table', fires: 'DROP TABLE orgs;', quiet: 'CREATE TABLE t (a int); DROP TABLE t;' },
+  { rule: 'enum-add-value-in-transaction', fires: "ALTER TYPE mood ADD VALUE 'happy';", quiet: "ALTER TYPE mood ADD VALUE 'happy';", pgVersion: 11, quietPgVersion: 12 },
+  { rule: 'enum-rename-value', fires: "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';", quiet: "ALTER TYPE mood ADD VALUE 'blue';" },
+  { rule: 'prefer-bigint-key', fires: 'CREATE TABLE t (id serial PRIMARY KEY);', quiet: 'CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n int);' },
+  { rule: 'prefer-identity', fires: 'CREATE TABLE t (id bigserial PRIMARY KEY);', quiet: 'CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);' },
+  { rule: 'prefer-text-over-varchar', fires: 'CREATE TABLE t (name varchar(40));', quiet: 'CREATE TABLE t (name text, other varchar);' },
+  { rule: 'char-type', fires: 'CREATE TABLE t (code char(2));', quiet: 'CREATE TABLE t (code text);' },
+  { rule: 'prefer-timestamptz', fires: 'CREATE TABLE t (at timestamp);', quiet: 'CREATE TABLE t (at timestamptz);' },
+  { rule: 'prefer-jsonb', fires: 'CREATE TABLE t (doc json);', quiet: 'CREATE TABLE t (doc jsonb);' },
+  { rule: 'require-lock-timeout', fires: 'ALTER TABLE users ADD COLUMN x int;', quiet: "SET lock_timeout = '2s'; ALTER TABLE users ADD COLUMN x int;" },
+  {
+    rule: 'require-statement-timeout',
+    fires: 'ALTER TABLE users ALTER COLUMN age TYPE bigint;',
+    quiet: "SET statement_timeout = '60s'; ALTER TABLE users ALTER COLUMN age TYPE bigint;",
+  },
+  { rule: 'concurrently-in-transaction', fires: 'CREATE INDEX CONCURRENTLY users_name_idx ON users (name);', quiet: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name_idx ON users (name);', quietTransactional: false },
+  { rule: 'mixed-transaction', fires: 'ALTER TABLE users ADD COLUMN x int; CREATE INDEX CONCURRENTLY IF NOT EXISTS users_x_idx ON users (x);', quiet: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_x_idx ON users (name);', transactional: false },
+  { rule: 'transaction-nesting', fires: 'BEGIN; ALTER TABLE users ADD COLUMN x int; COMMIT;', quiet: 'BEGIN; ALTER TABLE users ADD COLUMN x int; COMMIT;', quietTransactional: false },
+  {
+    rule: 'lock-held-during-slow-work',
+    fires: "ALTER TABLE users ADD COLUMN x int; UPDATE users SET x = 1;",
+    quiet: 'CREATE TABLE t (a int); CREATE INDEX t_a ON t (a); ALTER TABLE users ADD COLUMN x int;',
+  },
+  { rule: 'batched-backfill', fires: "UPDATE users SET name = '';", quiet: 'UPDATE users SET name = NULL WHERE id = 1;' },
+  { rule: 'vacuum-full-cluster', fires: 'CLUSTER users USING users_pkey;', quiet: 'CREATE TABLE t (id int PRIMARY KEY); CLUSTER t USING t_pkey;' },
+  { rule: 'require-concurrent-detach', fires: 'ALTER TABLE events DETACH PARTITION events_1;', quiet: 'ALTER TABLE events DETACH PARTITION events_1 CONCURRENTLY;', transactional: false },
+  { rule: 'prefer-robust-statements', fires: 'CREATE INDEX CONCURRENTLY users_name_idx ON users (name);', quiet: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_name_idx ON users (name);', transactional: false },
+  { rule: 'identifier-too-long', fires: `CREATE TABLE t (${'c'.repeat(64)} int);`, quiet: `CREATE TABLE t (${'c'.repeat(63)} int);` },
+  { rule: 'drop-database', fires: 'DROP DATABASE production;', quiet: 'DROP TABLE IF EXISTS nothing_here;', transactional: false },
+  { rule: 'opaque-statement', fires: "DO $$ BEGIN EXECUTE 'ALTER TABLE users ADD COLUMN z int'; END $$;", quiet: 'SELECT 1;' },
+  { rule: 'ignore-directive', fires: '-- drydock:ignore drop-column\nALTER TABLE users DROP COLUMN age;', quiet: '-- drydock:ignore drop-column -- column unused since v2\nALTER TABLE users DROP COLUMN age;' },
+  { rule: 'unused-ignore', fires: '-- drydock:ignore drop-table -- not needed\nALTER TABLE users ADD COLUMN x int;', quiet: '-- drydock:ignore drop-table -- archived\nDROP TABLE orgs;' },
+];
+
+beforeAll(loadParser);
+
+describe('every registered rule has a firing and a quiet case', () => {
+  it('covers the registry', () => {
+    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  it.each(CASES.map((c) => [c.rule, c] as const))('%s', (rule, c) => {
+    const fires = rulesHit(run({ history: HISTORY, pgVersion: c.pgVersion, migrations: [{ sql: c.fires, transactional: c.transactional }] }));
+    expect(fires).toContain(rule);
+    const quiet = rulesHit(
+      run({ history: HISTORY, pgVersion: c.quietPgVersion ?? c.pgVersion, migrations: [{ sql: c.quiet, transactional: c.quietTransactional ?? c.transactional }] }),
+    );
+    expect(quiet).not.toContain(rule);
+  });
+});
+
+describe('rule documentation', () => {
+  it.each(RULES.map((r) => [r.id]))('docs/rules/%s.md exists and names the rule', (id) => {
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'rules', `${id}.md`), 'utf8');
+    expect(page.startsWith(`# ${id}\n`)).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * The drydock side of `npm run bench:lint`: discover a migration folder, parse every up script,
+ * run the static analysis, and print one JSON document (findings + per-statement facts the
+ * comparison needs) to stdout. Runs from the compiled lib/ (npx tsc -p tsconfig.json).
+ *
+ * Each migration is judged as its own change (like squawk, which lints each file alone): tables
+ * created by earlier migrations count as existing, tables created earlier in the same file as new.
+ */
+const started = performance.now();
+const path = require('node:path');
+const lib = path.join(__dirname, '..', 'lib');
+const { discover } = require(path.join(lib, 'discover'));
+const { loadParser, parseSql } = require(path.join(lib, 'parse', 'parser'));
+const { toReportStatement } = require(path.join(lib, 'engine', 'load'));
+const { analyse } = require(path.join(lib, 'analyse'));
+const { loadConfig } = require(path.join(lib, 'config'));
+
+async function main() {
+  const phases = { startup: performance.now() - started };
+  let mark = performance.now();
+  const lap = (name) => {
+    phases[name] = performance.now() - mark;
+    mark = performance.now();
+  };
+  const dir = path.resolve(process.argv[2]);
+  const pgVersion = Number(process.argv[3] ?? 15);
+  const [discovery] = await Promise.all([discover({ cwd: dir, dirs: ['.'] }), loadParser()]);
+  lap('discover + load parser');
+  const migrations = discovery.migrations
+    .filter((file) => file.direction === 'up')
+    .map((file) => {
+      const parsed = parseSql(file.sql, file.path, { lineOffset: file.sqlStartLine - 1 });
+      const migration = {
+        id: file.id,
+        description: file.description,
+        path: file.path,
+        layout: file.layout,
+        direction: file.direction,
+        transactional: file.transactional,
+        transactionSource: file.transactionSource,
+        checksum: file.checksum,
+        downPath: null,
+        isNew: true,
+        statements: parsed.statements.map(toReportStatement),
+        findings: [],
+        roundTrip: null,
+        lockWindows: [],
+      };
+      return { migration, file, parsed, parsedDown: null };
+    });
+  lap('parse (libpg-query parse + scan)');
+  const context = new Map();
+  const onStatement = (migration, s) => context.set(`${migration.path}#${s.index}`, s);
+  analyse(migrations, { pgVersion, config: loadConfig(dir), eachMigrationIsOwnChange: true, onStatement });
+  lap('analyse');
+  const out = migrations.map(({ migration }) => ({
+    path: migration.path,
+    findings: migration.findings.map(brief),
+    statements: migration.statements.map((s) => ({
+      line: s.line,
+      endLine: s.endLine,
+      kind: s.kind,
+      locks: s.locks.map((l) => `${l.relation}:${l.mode}`),
+      rewrites: s.rewrites.map((r) => r.relation),
+      findings: s.findings.map(brief),
+      ...facts(context.get(`${migration.path}#${s.index}`)),
+    })),
+  }));
+  process.stdout.write(JSON.stringify(out));
+  // Phase timings for bench/lint.js, on stderr so stdout stays the findings document.
+  process.stderr.write(JSON.stringify({ phases }) + '\n');
+}
+
+/** What the comparison needs to say why drydock stayed quiet. */
+function facts(view) {
+  if (!view) return {};
+  return {
+    fresh: [...view.fresh],
+    effects: view.prediction.effects.map((e) => `${e.code}@${e.relation}`),
+    populated: [...view.populated],
+    lockTimeout: view.timeouts.lockTimeout,
+    statementTimeout: view.timeouts.statementTimeout,
+  };
+}
+
+function brief(f) {
+  return { rule: f.rule, severity: f.severity, line: f.line, message: f.message, suppressed: Boolean(f.suppressed) };
+}
+
+main().catch((error) => {
+  process.stderr.write((error && error.format ? error.format() : String(error && error.stack)) + '\n');
+  process.exit(2);
+});

@@ -1,0 +1,98 @@
+/**
+ * Small readers for the libpg-query parse tree. The tree is plain JSON (`{ NodeName: {...} }`);
+ * these helpers keep the null checks in one place so catalog and rules read like the SQL.
+ */
+
+export type Node = Record<string, unknown>;
+
+/** The inner object of a single-key node: unwrap({ RangeVar: x }, 'RangeVar') → x. */
+export function unwrap(node: unknown, kind: string): Node | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  return (node as Node)[kind] as Node | undefined;
+}
+
+export function nodeKind(node: unknown): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  return Object.keys(node as Node)[0];
+}
+
+export function list(value: unknown): Node[] {
+  return Array.isArray(value) ? (value as Node[]) : [];
+}
+
+/** `String` nodes of a name list, e.g. funcname or a DropStmt object: ["public", "users"]. */
+export function names(value: unknown): string[] {
+  const items = unwrap(value, 'List')?.items ?? value;
+  return list(items)
+    .map((n) => unwrap(n, 'String')?.sval)
+    .filter((s): s is string => typeof s === 'string');
+}
+
+/** Schema-qualified relation name; unqualified names resolve to "public". */
+export function qualify(schema: string | undefined, name: string): string {
+  return `${schema ?? 'public'}.${name}`;
+}
+
+/** Name of a RangeVar (either the bare object or `{ RangeVar: … }`). */
+export function rangeVarName(rv: unknown): string | undefined {
+  const r = (unwrap(rv, 'RangeVar') ?? rv) as Node | undefined;
+  if (!r || typeof r.relname !== 'string') return undefined;
+  return qualify(r.schemaname as string | undefined, r.relname);
+}
+
+/** A dotted name list as a relation: ["s", "t"] → "s.t", ["t"] → "public.t". */
+export function qualifiedFromNames(parts: string[]): string | undefined {
+  if (parts.length === 0) return undefined;
+  const name = parts[parts.length - 1];
+  const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+  return qualify(schema, name);
+}
+
+/** The type name of a TypeName node without the pg_catalog prefix: "int4", "varchar", "serial". */
+export function typeNameOf(typeName: unknown): string | undefined {
+  const parts = names((typeName as Node | undefined)?.names);
+  const last = parts[parts.length - 1];
+  return last?.toLowerCase();
+}
+
+/** Integer type modifiers, e.g. varchar(20) → [20], numeric(10,2) → [10, 2]. */
+export function typeModsOf(typeName: unknown): number[] {
+  return list((typeName as Node | undefined)?.typmods).map((m) => {
+    const c = unwrap(m, 'A_Const');
+    return Number((c?.ival as Node | undefined)?.ival ?? 0);
+  });
+}
+
+export function isArrayType(typeName: unknown): boolean {
+  return list((typeName as Node | undefined)?.arrayBounds).length > 0;
+}
+
+/** Constant text or number of an A_Const (absent ival/boolval fields mean 0/false). */
+export function constValue(node: unknown): string | number | boolean | null | undefined {
+  const c = unwrap(node, 'A_Const');
+  if (!c) return undefined;
+  if (c.isnull) return null;
+  if (c.sval) return (c.sval as Node).sval as string;
+  if (c.ival) return Number((c.ival as Node).ival ?? 0);
+  if (c.fval) return Number((c.fval as Node).fval);
+  if (c.boolval) return Boolean((c.boolval as Node).boolval);
+  return undefined;
+}
+
+/** Visit every node object in a tree (depth first), e.g. to collect RangeVars or FuncCalls. */
+export function walk(tree: unknown, visit: (kind: string, node: Node) => void): void {
+  if (Array.isArray(tree)) {
+    for (const item of tree) walk(item, visit);
+    return;
+  }
+  if (!tree || typeof tree !== 'object') return;
+  const obj = tree as Node;
+  for (const key in obj) {
+    const value = obj[key];
+    if (!value || typeof value !== 'object') continue;
+    // Parse-node names start with a capital letter; field names do not.
+    const first = key.charCodeAt(0);
+    if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value as Node);
+    walk(value, visit);
+  }
+}

@@ -1,0 +1,20 @@
+import { existingEffects, Rule } from './types';
+import { sqlName } from './support';
+
+export const rule: Rule = {
+  id: 'drop-column',
+  severity: 'warning',
+  summary: 'Dropping a column breaks running code that still reads or writes it (including ORMs that list every column).',
+  check(s) {
+    const effects = existingEffects(s, ['drop-column']);
+    if (effects.length === 0) return [];
+    const cols = effects.map((e) => e.column).join(', ');
+    const t = sqlName(effects[0].relation);
+    return [
+      {
+        message: `Dropping ${cols} from ${effects[0].relation} breaks queries of application instances still deployed with code that uses ${effects.length > 1 ? 'them' : 'it'}.`,
+        suggestion: `-- 1. deploy code that no longer reads or writes ${cols} (ORMs: mark it ignored)\n-- 2. then, in a later migration, with a short lock_timeout:\nSET lock_timeout = '5s';\nALTER TABLE ${t} ${effects.map((e) => `DROP COLUMN IF EXISTS ${e.column}`).join(', ')};`,
+      },
+    ];
+  },
+};

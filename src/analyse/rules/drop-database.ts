@@ -1,0 +1,11 @@
+import { Rule } from './types';
+
+export const rule: Rule = {
+  id: 'drop-database',
+  severity: 'error',
+  summary: 'DROP DATABASE in a migration destroys all data in it and cannot run in a transaction.',
+  check(s) {
+    if (s.parsed.kind !== 'DropdbStmt') return [];
+    return [{ message: 'DROP DATABASE deletes every table and row in that database, irreversibly.', suggestion: '-- remove it from the migration; drop databases by hand after a verified backup' }];
+  },
+};

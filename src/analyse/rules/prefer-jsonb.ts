@@ -1,0 +1,18 @@
+import { definedColumns } from './columns';
+import { Rule } from './types';
+
+export const rule: Rule = {
+  id: 'prefer-jsonb',
+  severity: 'info',
+  summary: 'json has no equality operator (DISTINCT, UNION, GROUP BY fail) and is re-parsed on every access.',
+  check(s) {
+    const cols = definedColumns(s.parsed.ast).filter((c) => c.type === 'json');
+    if (cols.length === 0) return [];
+    return [
+      {
+        message: `${cols.map((c) => c.column).join(', ')} on ${cols[0].table} is json: queries using DISTINCT, UNION or GROUP BY on it fail.`,
+        suggestion: cols.map((c) => `${c.column} jsonb`).join('\n'),
+      },
+    ];
+  },
+};

@@ -1,0 +1,18 @@
+import { definedColumns } from './columns';
+import { Rule } from './types';
+
+export const rule: Rule = {
+  id: 'prefer-text-over-varchar',
+  severity: 'info',
+  summary: 'varchar(n) makes every future length change an ACCESS EXCLUSIVE ALTER (shrinking rewrites); text with a CHECK is changed online.',
+  check(s) {
+    const cols = definedColumns(s.parsed.ast).filter((c) => c.type === 'varchar' && c.typmods.length > 0);
+    if (cols.length === 0) return [];
+    return [
+      {
+        message: `${cols.map((c) => `${c.column} varchar(${c.typmods[0]})`).join(', ')} on ${cols[0].table}: changing the limit later needs ACCESS EXCLUSIVE, and lowering it rewrites the table.`,
+        suggestion: cols.map((c) => `${c.column} text CONSTRAINT ${c.column}_length CHECK (char_length(${c.column}) <= ${c.typmods[0]})`).join('\n'),
+      },
+    ];
+  },
+};

@@ -1,0 +1,19 @@
+import { existingEffects, Rule } from './types';
+import { sqlName } from './support';
+
+export const rule: Rule = {
+  id: 'rename-column',
+  severity: 'warning',
+  summary: 'Renaming a column breaks application code that still uses the old name while the deploy rolls out.',
+  check(s) {
+    const effect = existingEffects(s, ['rename-column'])[0];
+    if (!effect) return [];
+    const t = sqlName(effect.relation);
+    return [
+      {
+        message: `Renaming ${effect.relation}.${effect.column} to ${effect.detail} breaks every running query that names ${effect.column} until all application instances are updated.`,
+        suggestion: `-- expand and contract:\nALTER TABLE ${t} ADD COLUMN ${effect.detail} <type>;\n-- write both columns (trigger or application), backfill in batches, switch reads to ${effect.detail},\n-- deploy, then in a later migration:\nALTER TABLE ${t} DROP COLUMN ${effect.column};`,
+      },
+    ];
+  },
+};

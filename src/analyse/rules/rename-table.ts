@@ -1,0 +1,19 @@
+import { existingEffects, Rule } from './types';
+import { sqlName } from './support';
+
+export const rule: Rule = {
+  id: 'rename-table',
+  severity: 'warning',
+  summary: 'Renaming a table or view breaks application code that still uses the old name.',
+  check(s) {
+    const effect = existingEffects(s, ['rename-table', 'rename-view'])[0];
+    if (!effect) return [];
+    const old = sqlName(effect.relation);
+    return [
+      {
+        message: `Renaming ${effect.relation} to ${effect.detail} breaks every running query that names ${old} until all application instances are updated.`,
+        suggestion: `BEGIN;\nALTER TABLE ${old} RENAME TO ${effect.detail};\nCREATE VIEW ${old} AS SELECT * FROM ${effect.detail}; -- old name keeps working (simple views are updatable)\nCOMMIT;\n-- after every instance uses ${effect.detail}: DROP VIEW ${old};`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,20 @@
+import { existingEffects, Rule } from './types';
+import { lockPhrase } from './support';
+
+export const rule: Rule = {
+  id: 'require-concurrent-index-drop',
+  severity: 'warning',
+  summary: 'DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the table and waits behind every running query.',
+  check(s) {
+    const onTable = existingEffects(s, ['drop-index']).find((e) => e.relkind === 'table');
+    const onIndex = existingEffects(s, ['drop-index']).find((e) => e.relkind === 'index');
+    if (!onIndex) return [];
+    const target = onTable ?? onIndex;
+    return [
+      {
+        message: `DROP INDEX ${lockPhrase(target.relation, target.mode)}${onTable ? '' : ' (its table is locked as well)'}.`,
+        suggestion: `-- in its own migration that runs outside a transaction:\nDROP INDEX CONCURRENTLY IF EXISTS ${onIndex.relation};`,
+      },
+    ];
+  },
+};

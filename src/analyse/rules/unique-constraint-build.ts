@@ -1,0 +1,20 @@
+import { existingEffects, Rule } from './types';
+import { sqlName } from './support';
+
+export const rule: Rule = {
+  id: 'unique-constraint-build',
+  severity: 'error',
+  summary: 'ADD UNIQUE / PRIMARY KEY / EXCLUDE builds its index under ACCESS EXCLUSIVE, blocking reads and writes for the build.',
+  check(s) {
+    const effect = existingEffects(s, ['add-unique', 'add-primary-key', 'add-exclusion'])[0];
+    if (!effect) return [];
+    const t = sqlName(effect.relation);
+    const cols = effect.column || '<columns>';
+    const kind = effect.code === 'add-primary-key' ? 'PRIMARY KEY' : 'UNIQUE';
+    const suggestion =
+      effect.code === 'add-exclusion'
+        ? '-- exclusion constraints have no online path: build a new table and copy, or use a maintenance window'
+        : `-- migration 1, outside a transaction:\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${t.replace(/\W/g, '_')}_${cols.replace(/\W+/g, '_')}_key ON ${t} (${cols});\n-- migration 2 (brief ACCESS EXCLUSIVE):\nALTER TABLE ${t} ADD CONSTRAINT ${t.replace(/\W/g, '_')}_${cols.replace(/\W+/g, '_')}_key ${kind} USING INDEX ${t.replace(/\W/g, '_')}_${cols.replace(/\W+/g, '_')}_key;`;
+    return [{ message: `The ${effect.code === 'add-exclusion' ? 'exclusion' : kind} index on ${effect.relation} is built while ACCESS EXCLUSIVE blocks reads and writes.`, suggestion }];
+  },
+};

@@ -1,0 +1,24 @@
+import { existingEffects, Rule } from './types';
+import { sqlName } from './support';
+
+export const rule: Rule = {
+  id: 'unsafe-type-change',
+  severity: 'error',
+  summary: 'ALTER COLUMN … TYPE that is not binary-coercible rewrites the table and every index under ACCESS EXCLUSIVE.',
+  check(s) {
+    const hits = existingEffects(s, ['alter-type-rewrite', 'alter-type-no-rewrite']).filter((e) => e.rewrite);
+    const effect = hits[0];
+    if (!effect) return [];
+    const tracedTable = s.rewrites.some((r) => r.relation === effect.relation && r.kind === 'table');
+    if (s.traced && !tracedTable && effect.rewrite === 'table') return [];
+    const t = sqlName(effect.relation);
+    const c = effect.column ?? 'col';
+    const what = effect.rewrite === 'table' ? 'rewrites the table and all its indexes' : 'rebuilds the indexes on the column';
+    return [
+      {
+        message: `Changing the type of ${effect.relation}.${c} ${what} under ACCESS EXCLUSIVE (blocks reads and writes): ${effect.detail}.`,
+        suggestion: `-- expand and contract instead of an in-place change:\nALTER TABLE ${t} ADD COLUMN ${c}_new <new type>;\n-- trigger keeping ${c}_new = ${c} for new writes, then backfill in batches:\nUPDATE ${t} SET ${c}_new = ${c} WHERE id BETWEEN :from AND :to;\n-- switch the application to ${c}_new, then drop ${c} and rename ${c}_new`,
+      },
+    ];
+  },
+};
