@@ -1,0 +1,22 @@
+/** What applying a migration needs from the deploy around it. */
+import type { ClientBase } from 'pg';
+import type { ApplySettings } from './types';
+import type { Watchdog } from './watchdog';
+
+export interface ApplyContext {
+  /** The deploy's session: holds the deploy lock, runs the migrations. */
+  client: ClientBase;
+  /** Its backend pid (what the watchdog watches and cancels). */
+  pid: number;
+  settings: ApplySettings;
+  watchdog: Watchdog | null;
+  log: (line: string) => void;
+  /** Fields every history row of this deploy carries. */
+  record: {
+    appliedBy: string;
+    deployId: string;
+    backupLocation: string | null;
+    pitrLsn: string | null;
+    pitrTime: string | null;
+  };
+}
