@@ -1,0 +1,13 @@
+/**
+ * What the deploy stores in migration_history.rollback_script: the plan made against the target's
+ * own catalog just before the migration is applied (one catalog query), so a later rollback needs
+ * neither the files nor the dry run.
+ */
+import type { ClientBase } from 'pg';
+import type { ParsedMigration } from '../engine/types';
+import { snapshotCatalog } from '../schema';
+import { rollbackPlanFor } from './plan';
+
+export async function rollbackScriptFor(client: ClientBase, pm: ParsedMigration): Promise<string | null> {
+  return rollbackPlanFor(pm, await snapshotCatalog(client)).script;
+}

@@ -1,0 +1,40 @@
+/**
+ * Identifier and literal quoting for generated SQL. libpg-query has no deparser in this version, so
+ * rollback statements are built from the names in the parse tree and must be quoted exactly the way
+ * PostgreSQL's quote_ident() would: bare only when lower-case, simple and not a reserved word.
+ */
+import * as pgQuery from 'libpg-query';
+
+const SIMPLE = /^[a-z_][a-z0-9_$]*$/;
+/** Keyword classes that may stand as a bare column or table name (PostgreSQL's quote_identifier). */
+const BARE_KEYWORDS = new Set(['NO_KEYWORD', 'UNRESERVED_KEYWORD']);
+
+interface ScanToken {
+  keywordName?: string;
+}
+
+/** The scanner says which keyword class a word belongs to; needs loadParser() first (like parseSql). */
+function isBareSafe(name: string): boolean {
+  if (!SIMPLE.test(name)) return false;
+  const tokens = pgQuery.scanSync(name).tokens as ScanToken[];
+  return tokens.length === 1 && BARE_KEYWORDS.has(tokens[0].keywordName ?? 'NO_KEYWORD');
+}
+
+export function quoteIdent(name: string): string {
+  return isBareSafe(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `schema.name`, or `name` alone when the statement left it to search_path. */
+export function quoteQualified(schema: string | undefined | null, name: string): string {
+  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+}
+
+/** A dotted name list as written: ["s", "t"] → s.t. */
+export function quoteNames(parts: string[]): string {
+  return parts.map(quoteIdent).join('.');
+}
+
+export function quoteLiteral(value: string): string {
+  const escaped = value.replace(/'/g, "''");
+  return value.includes('\\') ? `E'${escaped.replace(/\\/g, '\\\\')}'` : `'${escaped}'`;
+}
