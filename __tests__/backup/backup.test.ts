@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { backupDatabase, checkBackupPrerequisites, listBackups } from '../../src/deploy/backup';
 import { restoreBackup } from '../../src/restore';
-import { runRestoreCommand } from '../../src/restore/cli';
+import { run as runCli } from '../../src/cli';
 import { DrydockError } from '../../src/util/errors';
 import { withClient } from '../../src/util/pg';
 import { createTestDatabase, dropTestDatabases, testServerUrl } from '../support/pg';
@@ -173,8 +173,9 @@ describe('drydock restore', () => {
     process.env.AWS_SECRET_ACCESS_KEY = s3.clientConfig.credentials.secretAccessKey;
     const lines: string[] = [];
     try {
-      const argv = ['--backup', 'latest', '--bucket', 'backups', '--prefix', 'cli', '--endpoint', s3.endpoint, '--force-path-style', '--target-url', sourceUrl];
-      expect(await runRestoreCommand(argv, (l) => lines.push(l))).toBe(0);
+      const argv = ['restore', '--backup', 'latest', '--bucket', 'backups', '--prefix', 'cli', '--endpoint', s3.endpoint, '--force-path-style', '--target-url', sourceUrl];
+      const io = { stdout: (t: string) => lines.push(t), stderr: (t: string) => lines.push(t), cwd: process.cwd(), env: process.env };
+      expect(await runCli(argv, io)).toBe(0);
     } finally {
       process.env.AWS_ACCESS_KEY_ID = saved.id;
       process.env.AWS_SECRET_ACCESS_KEY = saved.secret;

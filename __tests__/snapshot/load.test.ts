@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadStats, SNAPSHOT_FORMAT, StatsSnapshot } from '../../src/snapshot';
-import { parseSnapshotArgs } from '../../src/snapshot/command';
 import { workloadRates } from '../../src/snapshot/workload';
 import { unitBytes } from '../../src/snapshot/settings';
 import { DrydockError } from '../../src/util/errors';
@@ -99,17 +98,4 @@ test('pg_settings units', () => {
   expect(unitBytes('8kB')).toBe(8192);
   expect(unitBytes('MB')).toBe(1024 * 1024);
   expect(unitBytes(null)).toBe(1);
-});
-
-test('command-line arguments', () => {
-  expect(parseSnapshotArgs(['--database-url', 'postgres://x@h/db', '--out', 's.json', '--schema', 'app', '--sample-seconds', '60'], {})).toEqual({
-    databaseUrl: 'postgres://x@h/db',
-    out: 's.json',
-    schemas: ['app'],
-    sampleSeconds: 60,
-  });
-  expect(parseSnapshotArgs(['--out', 's.json'], { DRYDOCK_SNAPSHOT_DATABASE_URL: 'postgres://y@h/db' }).databaseUrl).toBe('postgres://y@h/db');
-  expect(() => parseSnapshotArgs(['--out', 's.json'], {})).toThrow(/needs --database-url/);
-  expect(() => parseSnapshotArgs(['--database-url', 'u'], {})).toThrow(/needs --out/);
-  expect(() => parseSnapshotArgs(['--bogus'], {})).toThrow(/unknown option --bogus/);
 });

@@ -18,5 +18,7 @@ export interface ApplyContext {
     backupLocation: string | null;
     pitrLsn: string | null;
     pitrTime: string | null;
+    /** The rollback script stored with the migration being applied (src/rollback/deploy-script.ts). */
+    rollbackScript: string | null;
   };
 }

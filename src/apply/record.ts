@@ -15,7 +15,7 @@ export function historyFields(ctx: ApplyContext, pm: ParsedMigration) {
     backupLocation: ctx.record.backupLocation,
     pitrLsn: ctx.record.pitrLsn,
     pitrTime: ctx.record.pitrTime,
-    rollbackScript: pm.file.down?.sql ?? null,
+    rollbackScript: ctx.record.rollbackScript,
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Client } from 'pg';
 import { applyMigration, ApplyContext, Progress, Watchdog } from '../apply';
+import { rollbackScriptFor } from '../rollback/deploy-script';
 import { formatMs, toMs } from '../apply/duration';
 import type { ApplySettings, MigrationApplyResult } from '../apply/types';
 import { loadMigrations } from '../engine/load';
@@ -181,12 +182,16 @@ async function applyAll(
       backupLocation: run.backup?.location ?? null,
       pitrLsn: run.pitr.lsn,
       pitrTime: run.pitr.time,
+      rollbackScript: null,
     },
   };
   const progress = new Progress(pending, log);
   try {
     for (let i = 0; i < pending.length; i++) {
       progress.starting(i);
+      // Planned against the target's catalog before the migration changes it, and stored with it,
+      // so a rollback later depends on neither the files nor the dry run.
+      ctx.record.rollbackScript = await rollbackScriptFor(client, pending[i]);
       const result = await applyMigration(ctx, pending[i], `[${i + 1}/${pending.length}] ${pending[i].migration.id}`);
       results.push(result);
       progress.finished(i, result.durationMs, result.status === 'applied' ? `applied in ${formatMs(result.durationMs)}` : `FAILED: ${result.error?.message ?? ''}`);

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS drydock.migration_history (
   description text NOT NULL DEFAULT '',
   path text,
   checksum text,
-  status text NOT NULL CHECK (status IN ('running', 'applied', 'failed', 'baseline', 'imported', 'resolved')),
+  status text NOT NULL CHECK (status IN ('running', 'applied', 'failed', 'baseline', 'imported', 'resolved', 'rolled_back')),
   blocks_deploy boolean NOT NULL DEFAULT false,
   applied_at timestamptz NOT NULL DEFAULT now(),
   applied_by text NOT NULL,

@@ -145,7 +145,7 @@ export interface HistoryRow {
   deployId: string | null;
 }
 
-export type HistoryStatus = 'running' | 'applied' | 'failed' | 'baseline' | 'imported' | 'resolved';
+export type HistoryStatus = 'running' | 'applied' | 'failed' | 'baseline' | 'imported' | 'resolved' | 'rolled_back';
 
 export interface LockHolder {
   holder: string;

@@ -9,5 +9,8 @@ import { snapshotCatalog } from '../schema';
 import { rollbackPlanFor } from './plan';
 
 export async function rollbackScriptFor(client: ClientBase, pm: ParsedMigration): Promise<string | null> {
+  // A written down script needs no catalog (data-loss marks come from the up statements alone);
+  // only generated inverses read the previous state, so only they pay for the snapshot.
+  if (pm.file.down) return rollbackPlanFor(pm).script;
   return rollbackPlanFor(pm, await snapshotCatalog(client)).script;
 }

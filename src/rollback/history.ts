@@ -98,20 +98,3 @@ export function selectTargets(applied: AppliedRow[], selection: { to?: string; s
   }
   return applied.filter((r) => r.id > keep.id);
 }
-
-/**
- * The history table's status CHECK predates `rolled_back`: widen it once, under the deploy lock.
- * (Remove when src/deploy/history.ts lists 'rolled_back' itself.)
- */
-export async function allowRolledBackStatus(client: ClientBase): Promise<void> {
-  const { rows } = await client.query<{ name: string; def: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
-      WHERE conrelid = '${HISTORY_TABLE}'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%status%'`,
-  );
-  if (rows.length === 0 || rows.some((r) => r.def.includes("'rolled_back'"))) return;
-  const name = rows[0].name.replace(/"/g, '""');
-  await client.query(
-    `ALTER TABLE ${HISTORY_TABLE} DROP CONSTRAINT "${name}", ADD CONSTRAINT "${name}"
-       CHECK (status IN ('running', 'applied', 'failed', 'baseline', 'imported', 'resolved', 'rolled_back'))`,
-  );
-}

@@ -14,13 +14,13 @@ import { assertVerifiedBackup } from '../deploy/backup-step';
 import { ensureHistorySchema } from '../deploy/history';
 import { acquireDeployLock, recordLockHolder, releaseDeployLock } from '../deploy/lock';
 import { actorOf, DEFAULT_LOCK_WAIT_MS, lockTimeoutError, newDeployId, openConnection, safeLog } from '../deploy/session';
-import type { BackupRecord, HistoryStatus, PitrMarker } from '../deploy/types';
+import type { BackupRecord, PitrMarker } from '../deploy/types';
 import { findMigration } from '../deploy/versions';
 import { loadParser } from '../parse/parser';
 import { DrydockError } from '../util/errors';
 import { describeUrl, redact } from '../util/secrets';
 import { runRollbackScript } from './execute';
-import { allowRolledBackStatus, AppliedRow, appliedNewestFirst, selectTargets } from './history';
+import { AppliedRow, appliedNewestFirst, selectTargets } from './history';
 import { rollbackPlanFor } from './plan';
 import { formatResult } from './report';
 import { readStoredScript } from './stored-script';
@@ -85,7 +85,6 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
         log(`rollback refused: ${state.refusal}`);
         return finish('refused');
       }
-      await allowRolledBackStatus(client);
       if (options.backup !== 'none') state.backup = await runBackup(options, log);
       state.pitr = state.backup?.pitr ?? (await currentPitrMarker(client));
       log(`PITR marker: LSN ${state.pitr.lsn} at ${state.pitr.time}`);
@@ -175,7 +174,7 @@ async function runTargets(
     settings,
     watchdog,
     log,
-    record: { appliedBy: run.actor, deployId: run.rollbackId, backupLocation: run.backup?.location ?? null, pitrLsn: run.pitr.lsn, pitrTime: run.pitr.time },
+    record: { appliedBy: run.actor, deployId: run.rollbackId, backupLocation: run.backup?.location ?? null, pitrLsn: run.pitr.lsn, pitrTime: run.pitr.time, rollbackScript: null },
   };
   try {
     for (const [i, t] of targets.entries()) {
@@ -186,7 +185,7 @@ async function runTargets(
         description: t.description,
         path: t.path,
         checksum: null,
-        status: 'rolled_back' as HistoryStatus,
+        status: 'rolled_back',
         appliedBy: run.actor,
         rollbackScript: t.script,
         backupLocation: ctx.record.backupLocation,
