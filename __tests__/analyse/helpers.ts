@@ -42,6 +42,7 @@ export function migration(spec: MigrationSpec | string, n = 0): ParsedMigration 
     file: null as never,
     parsed,
     parsedDown: null,
+    downError: null,
   };
 }
 

@@ -72,5 +72,5 @@ export async function traceStatementsOneByOne(client: Client, sql: string, path:
     verify: null,
     isNew: true,
   };
-  return { migration, file, parsed, parsedDown: null };
+  return { migration, file, parsed, parsedDown: null, downError: null };
 }

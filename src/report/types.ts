@@ -58,6 +58,8 @@ export interface LockEntry {
   source: 'predicted' | 'traced';
   /** Relation kind when known: table, index, sequence, view, materialized view… */
   relkind?: string;
+  /** The statement created this relation: the lock is invisible to other sessions and blocks nobody. */
+  created?: boolean;
 }
 
 export interface RewriteEntry {
@@ -101,8 +103,10 @@ export interface Statement {
   rewrites: RewriteEntry[];
   durationMs: number | null;
   findings: Finding[];
-  /** Filled by the dry run (docs/report.md). */
+  /** Filled by the dry run (docs/dry-run.md). The relation scanned with the most tuples read, if any. */
   scan?: ScanTrace | null;
+  /** Every sequential scan the statement made (scan is the largest of these). */
+  scans?: ScanTrace[] | null;
   rows?: number | null;
   walBytes?: number | null;
   timeouts?: { lockTimeout: string; statementTimeout: string } | null;
@@ -160,6 +164,8 @@ export interface Migration {
   findings: Finding[];
   /** Filled by the dry run's down round trip. */
   roundTrip?: RoundTrip | null;
+  /** The way back, validated by the round trip: a written down script or a generated one. */
+  rollback?: RollbackSummary | null;
   lockWindows?: LockWindow[];
 }
 
@@ -180,6 +186,17 @@ export interface RoundTrip {
   status: 'ok' | 'differs' | 'failed' | 'skipped';
   diff: string[];
   error?: string;
+}
+
+export interface RollbackSummary {
+  source: 'down-script' | 'generated' | 'none';
+  verdict: 'reversible' | 'irreversible' | 'none';
+  /** One line, e.g. "generated, reversible (4 statements)". */
+  summary: string;
+  /** The statements a rollback cannot undo (their data needs the backup). */
+  irreversible: string[];
+  /** The rollback SQL (written or generated), when there is one. */
+  sql: string | null;
 }
 
 export interface IntegrityIssue {

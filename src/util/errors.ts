@@ -6,6 +6,8 @@
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** A bug in drydock, not in the input. */
+export const EXIT_INTERNAL = 3;
 
 export interface SourcePosition {
   path: string;

