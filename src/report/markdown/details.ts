@@ -1,4 +1,5 @@
 /** The collapsible part of a migration: its findings with safe alternatives, and its statements. */
+import { reviewerLocks } from '../locks';
 import type { Migration, Statement } from '../types';
 import { code, codeBlock, htmlText, inline, truncateSql } from './escape';
 import { formatRange, lockRank, statementDuration } from './facts';
@@ -61,8 +62,8 @@ function indent(text: string, prefix: string): string {
 export function statementsBlock(statements: Statement[], limits: { maxLines: number; maxChars: number }): string {
   const chunks = statements.map((s) => {
     const facts = [`#${s.index + 1}`, `line ${s.line}`];
-    const strongestFirst = [...s.locks].sort((a, b) => lockRank(b.mode) - lockRank(a.mode));
-    if (s.locks.length) facts.push(strongestFirst.map((l) => `${l.mode} on ${l.relation}`).join(', '));
+    const strongestFirst = reviewerLocks(s.locks).sort((a, b) => lockRank(b.mode) - lockRank(a.mode));
+    if (strongestFirst.length) facts.push(strongestFirst.map((l) => `${l.mode} on ${l.relation}`).join(', '));
     if (s.rewrites.length) facts.push(`rewrites ${s.rewrites.map((r) => r.relation).join(', ')}`);
     const d = statementDuration(s);
     if (d) facts.push(formatRange(d));

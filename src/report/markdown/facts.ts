@@ -3,6 +3,7 @@
  * duration) derived from whatever the report holds: traced and estimated for a full dry run,
  * predicted locks only for a static check.
  */
+import { reviewerLocks } from '../locks';
 import { CI_ONLY_BASIS } from '../../estimate/model';
 import { LOCK_MODES, type LockMode, type Migration, type Statement } from '../types';
 
@@ -71,7 +72,8 @@ export function migrationDuration(m: Migration): DurationRange | null {
 export function worstLock(m: Migration): WorstLock | null {
   const kinds = new Map<string, string | undefined>();
   for (const s of m.statements) for (const l of s.locks) if (!kinds.has(l.relation) || l.relkind) kinds.set(l.relation, l.relkind);
-  const candidates: WorstLock[] = (m.lockWindows ?? []).map((w) => {
+  const created = new Set(m.statements.flatMap((s) => s.locks.filter((l) => l.created).map((l) => l.relation)));
+  const candidates: WorstLock[] = (m.lockWindows ?? []).filter((w) => !created.has(w.relation)).map((w) => {
     const estimated = w.estimatedHoldMs ?? null;
     return {
       relation: w.relation,
@@ -84,7 +86,7 @@ export function worstLock(m: Migration): WorstLock | null {
   });
   if (candidates.length === 0) {
     for (const s of m.statements) {
-      for (const l of s.locks) candidates.push({ relation: l.relation, mode: l.mode, source: l.source, holdMs: null, holdBasis: null, migration: m });
+      for (const l of reviewerLocks(s.locks)) candidates.push({ relation: l.relation, mode: l.mode, source: l.source, holdMs: null, holdBasis: null, migration: m });
     }
   }
   return worstOf(candidates, kinds);

@@ -1,9 +1,9 @@
 /**
  * The migration guide: what to have ready before running the PR's migrations in production, the
- * steps in order, and how to roll back with the down scripts.
+ * steps in order, and how to roll back (down scripts or generated rollbacks, each proven by a round trip).
  */
 import type { Migration, Report } from '../types';
-import { code } from './escape';
+import { code, inline } from './escape';
 import { formatMs, formatRange, lockImpact, lockRank, migrationDuration, rewrittenRelations, worstLock } from './facts';
 import { newMigrations } from './findings';
 
@@ -74,7 +74,6 @@ function step(m: Migration): string {
 
 function rollback(migrations: Migration[]): string[] {
   return [...migrations].reverse().map((m) => {
-    if (!m.downPath) return `${code(m.path)}: no down script; revert by hand or restore the pre-deploy backup.`;
     const trip = m.roundTrip;
     const verified =
       !trip || trip.status === 'skipped'
@@ -84,6 +83,16 @@ function rollback(migrations: Migration[]): string[] {
           : trip.status === 'differs'
             ? `**does not restore the schema** (${trip.diff.length} difference${trip.diff.length === 1 ? '' : 's'})`
             : '**failed in the dry run**';
-    return `Run ${code(m.downPath)} (${verified}).`;
+    const plan = m.rollback;
+    if (!plan) {
+      if (!m.downPath) return `${code(m.path)}: no down script; revert by hand or restore the pre-deploy backup.`;
+      return `Run ${code(m.downPath)} (${verified}).`;
+    }
+    const irreversible = plan.irreversible.length
+      ? ` Irreversible, restore from the pre-deploy backup: ${plan.irreversible.map((step) => inline(step)).join('; ')}.`
+      : '';
+    if (plan.source === 'none') return `${code(m.path)}: no way back was generated; restore the pre-deploy backup.${irreversible}`;
+    const what = plan.source === 'down-script' && m.downPath ? `Run ${code(m.downPath)}` : `Run the generated rollback of ${code(m.path)} (stored with the deploy; \`drydock rollback\`)`;
+    return `${what} (${verified}).${irreversible}`;
   });
 }
