@@ -119,6 +119,8 @@ export interface ActionRun {
   /** The JSON report and SARIF the run wrote (read before its temp folder is removed). */
   report: Payload | null;
   sarif: Payload | null;
+  /** Text of every output that names a file the run wrote in its temp folder (read before it is removed). */
+  outputFiles: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -172,6 +174,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: fs.readFileSync(summaryPath, 'utf8'),
     report: readJson(outputs.report),
     sarif: readJson(outputs.sarif),
+    outputFiles: Object.fromEntries(
+      Object.entries(outputs)
+        .filter(([, value]) => value.startsWith(temp + path.sep) && fs.existsSync(value))
+        .map(([name, value]) => [name, fs.readFileSync(value, 'utf8')]),
+    ),
   };
   fs.rmSync(temp, { recursive: true, force: true, maxRetries: 2 });
   return run;

@@ -200,7 +200,7 @@ export class FakeGitHub {
     this.send(res, status, { message: `Validation Failed: ${violation}` });
   }
 
-  private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  protected send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = body === null ? '' : JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(text);
@@ -210,7 +210,7 @@ export class FakeGitHub {
     this.send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
   }
 
-  private route(method: string, template: string, p: Record<string, string>, url: URL, body: Json, res: http.ServerResponse): void {
+  protected route(method: string, template: string, p: Record<string, string>, url: URL, body: Json, res: http.ServerResponse): void {
     const repoPath = `/repos/{owner}/{repo}`;
     switch (`${method} ${template}`) {
       case 'GET /user':

@@ -23,6 +23,31 @@ export interface ActionInputs {
   reportFile?: string;
   /** publish: the PR the artifact is for (checked against the PR's head commit). */
   prNumber?: number;
+  /** deploy/rollback: the backup taken before anything changes. */
+  backup: BackupInputs;
+  lockTimeout?: string;
+  statementTimeout?: string;
+  /** The GitHub environment of the deployment (default "production"). */
+  environment: string;
+  /** Append the changelog to this file in the repository through the contents API. */
+  changelogPath?: string;
+  rollbackTo?: string;
+  rollbackSteps?: number;
+  force: boolean;
+  reason?: string;
+}
+
+export interface BackupInputs {
+  /** pg-dump: pg_dump to S3 before applying; none: deliberately no backup. */
+  method: 'pg-dump' | 'none';
+  bucket?: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Static keys (S3-compatible stores); absent: the AWS SDK's chain (env, OIDC web identity). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
 }
 
 export function readInputs(): ActionInputs {
@@ -42,6 +67,7 @@ export function readInputs(): ActionInputs {
       // not a URL: the whole value is masked already
     }
   }
+  const backup = readBackupInputs();
   const githubToken = optional('github-token');
   // The client masks the token in the log when it is built; here it joins the redaction list.
   registerSecret(githubToken);
@@ -73,7 +99,55 @@ export function readInputs(): ActionInputs {
     comment: oneOf('comment', ['on', 'off', 'if-findings'] as const, 'on'),
     reportFile: optional('report-file'),
     prNumber,
+    backup,
+    lockTimeout: optional('lock-timeout'),
+    statementTimeout: optional('statement-timeout'),
+    environment: optional('environment') ?? 'production',
+    changelogPath: optional('changelog-path'),
+    rollbackTo: optional('rollback-to'),
+    rollbackSteps: positiveInteger('rollback-steps', 'use e.g. rollback-steps: 1'),
+    force: flag('force'),
+    reason: optional('reason'),
   };
+}
+
+function readBackupInputs(): BackupInputs {
+  const accessKeyId = optional('backup-access-key-id') ?? process.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = optional('backup-secret-access-key');
+  // Keys from the inputs or the environment are masked alike: either may reach an error message.
+  for (const secret of [accessKeyId, secretAccessKey, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN]) {
+    if (!secret) continue;
+    core.setSecret(secret);
+    registerSecret(secret);
+  }
+  return {
+    method: oneOf('backup', ['pg-dump', 'none'] as const, 'pg-dump'),
+    bucket: optional('backup-bucket'),
+    prefix: optional('backup-prefix'),
+    region: optional('backup-region'),
+    endpoint: optional('backup-endpoint'),
+    forcePathStyle: flag('backup-force-path-style'),
+    ...(secretAccessKey ? { accessKeyId, secretAccessKey } : {}),
+  };
+}
+
+const TRUE_WORDS = ['true', 'True', 'TRUE'];
+const FALSE_WORDS = ['false', 'False', 'FALSE'];
+
+/** A YAML 1.2 boolean (like core.getBooleanInput) that fails as a user error; empty is false. */
+function flag(name: string): boolean {
+  const value = optional(name);
+  if (value === undefined || FALSE_WORDS.includes(value)) return false;
+  if (TRUE_WORDS.includes(value)) return true;
+  throw new DrydockError(`input ${name}: "${value}" is not true or false`, { fix: `set ${name}: true or ${name}: false` });
+}
+
+function positiveInteger(name: string, fix: string): number | undefined {
+  const text = optional(name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new DrydockError(`input ${name}: "${text}" is not a positive whole number`, { fix });
+  return value;
 }
 
 function optional(name: string): string | undefined {

@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import { DrydockError } from '../../util/errors';
 import { describeUrl, registerSecret } from '../../util/secrets';
 import { withClient } from '../../util/pg';
-import { BinaryInstall, findEmbeddedInstall, findMachineInstalls, RunningCluster, startCluster } from './local-cluster';
+import { BinaryInstall, findEmbeddedInstall, findMachineInstalls, RunningCluster, serverCanReach, startCluster } from './local-cluster';
 
 export type ProviderKind = 'shadow-url' | 'machine' | 'embedded';
 
@@ -66,6 +66,10 @@ async function startCachedCluster(install: BinaryInstall, cacheDir: string, sett
   const dataDir = path.resolve(cacheDir, `pg-${install.origin}-${install.version}`, 'data');
   // World-traversable: as root, the server runs as the postgres user and must reach its data directory.
   fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  if (!serverCanReach(path.dirname(dataDir))) {
+    // The cache folder sits where the server's user cannot reach it: run uncached rather than fail.
+    return startCluster(install, { settings });
+  }
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (initialised) {
     try {

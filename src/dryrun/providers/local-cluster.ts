@@ -98,6 +98,17 @@ function serverUser(): { uid: number; gid: number } | null {
 }
 
 /** Clusters still running, with a synchronous way to stop each (exit handlers cannot await). */
+/**
+ * Whether the server process can reach `dir` (search permission on it and every folder above). As
+ * root the server runs as the postgres user, which cannot enter a private (0700) home or temporary
+ * directory; the data directory itself is handed to that user by startCluster.
+ */
+export function serverCanReach(dir: string): boolean {
+  const user = serverUser();
+  if (!user) return true;
+  return spawnSync('test', ['-x', dir], { ...user, stdio: 'ignore' }).status === 0;
+}
+
 const running = new Map<RunningCluster, () => void>();
 let exitHooksInstalled = false;
 
