@@ -11,8 +11,8 @@ const started = performance.now();
 const path = require('node:path');
 const lib = path.join(__dirname, '..', 'lib');
 const { discover } = require(path.join(lib, 'discover'));
-const { loadParser, parseSql } = require(path.join(lib, 'parse', 'parser'));
-const { toReportStatement } = require(path.join(lib, 'engine', 'load'));
+const { loadParser } = require(path.join(lib, 'parse', 'parser'));
+const { parseMigration } = require(path.join(lib, 'engine', 'load'));
 const { analyse } = require(path.join(lib, 'analyse'));
 const { loadConfig } = require(path.join(lib, 'config'));
 
@@ -30,28 +30,19 @@ async function main() {
   const migrations = discovery.migrations
     .filter((file) => file.direction === 'up')
     .map((file) => {
-      const parsed = parseSql(file.sql, file.path, { lineOffset: file.sqlStartLine - 1 });
-      const migration = {
-        id: file.id,
-        description: file.description,
-        path: file.path,
-        layout: file.layout,
-        direction: file.direction,
-        transactional: file.transactional,
-        transactionSource: file.transactionSource,
-        checksum: file.checksum,
-        downPath: null,
-        isNew: true,
-        statements: parsed.statements.map(toReportStatement),
-        findings: [],
-        roundTrip: null,
-        lockWindows: [],
-      };
-      return { migration, file, parsed, parsedDown: null };
+      // Up scripts only, like squawk: the static analysis never reads the down script.
+      const pm = parseMigration({ ...file, down: null });
+      pm.migration.isNew = true;
+      return pm;
     });
   lap('parse (libpg-query parse + scan)');
+  // Each migration's statement views, by statement index (for the facts the comparison needs).
   const context = new Map();
-  const onStatement = (migration, s) => context.set(`${migration.path}#${s.index}`, s);
+  const onStatement = (migration, s) => {
+    let views = context.get(migration);
+    if (!views) context.set(migration, (views = []));
+    views[s.index] = s;
+  };
   analyse(migrations, { pgVersion, config: loadConfig(dir), eachMigrationIsOwnChange: true, onStatement });
   lap('analyse');
   const out = migrations.map(({ migration }) => ({
@@ -64,7 +55,7 @@ async function main() {
       locks: s.locks.map((l) => `${l.relation}:${l.mode}`),
       rewrites: s.rewrites.map((r) => r.relation),
       findings: s.findings.map(brief),
-      ...facts(context.get(`${migration.path}#${s.index}`)),
+      ...facts(context.get(migration)?.[s.index]),
     })),
   }));
   process.stdout.write(JSON.stringify(out));

@@ -97,6 +97,13 @@ describe('every registered rule has a firing and a quiet case', () => {
   });
 });
 
+describe('batched-backfill', () => {
+  it('stays quiet on a whole-table UPDATE that drydock runs in batches', () => {
+    const batched = "-- drydock:batch key=id size=5000 pause=50ms\nUPDATE users SET name = '';";
+    expect(rulesHit(run({ history: HISTORY, migrations: [{ sql: batched, transactional: false }] }))).not.toContain('batched-backfill');
+  });
+});
+
 describe('rule documentation', () => {
   it.each(RULES.map((r) => [r.id]))('docs/rules/%s.md exists and names the rule', (id) => {
     const page = readFileSync(join(__dirname, '..', '..', 'docs', 'rules', `${id}.md`), 'utf8');

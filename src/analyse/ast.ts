@@ -13,7 +13,9 @@ export function unwrap(node: unknown, kind: string): Node | undefined {
 
 export function nodeKind(node: unknown): string | undefined {
   if (!node || typeof node !== 'object') return undefined;
-  return Object.keys(node as Node)[0];
+  // The first key, without Object.keys' array: this runs for every statement and sub-node.
+  for (const key in node as Node) return key;
+  return undefined;
 }
 
 export function list(value: unknown): Node[] {
@@ -23,9 +25,12 @@ export function list(value: unknown): Node[] {
 /** `String` nodes of a name list, e.g. funcname or a DropStmt object: ["public", "users"]. */
 export function names(value: unknown): string[] {
   const items = unwrap(value, 'List')?.items ?? value;
-  return list(items)
-    .map((n) => unwrap(n, 'String')?.sval)
-    .filter((s): s is string => typeof s === 'string');
+  const out: string[] = [];
+  for (const n of list(items)) {
+    const sval = unwrap(n, 'String')?.sval;
+    if (typeof sval === 'string') out.push(sval);
+  }
+  return out;
 }
 
 /** Schema-qualified relation name; unqualified names resolve to "public". */
@@ -79,20 +84,30 @@ export function constValue(node: unknown): string | number | boolean | null | un
   return undefined;
 }
 
-/** Visit every node object in a tree (depth first), e.g. to collect RangeVars or FuncCalls. */
-export function walk(tree: unknown, visit: (kind: string, node: Node) => void): void {
+/**
+ * Visit every node object in a tree (depth first), e.g. to collect RangeVars or FuncCalls. A visitor
+ * that returns false skips the node's children (for node kinds that cannot hold what it looks for).
+ */
+export function walk(tree: unknown, visit: (kind: string, node: Node) => boolean | void): void {
+  if (tree !== null && typeof tree === 'object') walkValue(tree as Node | unknown[], visit);
+}
+
+function walkValue(tree: Node | unknown[], visit: (kind: string, node: Node) => boolean | void): void {
+  // Indexed loops and no calls for scalar fields: statements of views and backfills have thousands
+  // of nodes, and this runs mostly before the optimising compiler has seen it.
   if (Array.isArray(tree)) {
-    for (const item of tree) walk(item, visit);
+    for (let i = 0; i < tree.length; i++) {
+      const item = tree[i];
+      if (item !== null && typeof item === 'object') walkValue(item as Node | unknown[], visit);
+    }
     return;
   }
-  if (!tree || typeof tree !== 'object') return;
-  const obj = tree as Node;
-  for (const key in obj) {
-    const value = obj[key];
-    if (!value || typeof value !== 'object') continue;
+  for (const key in tree) {
+    const value = tree[key];
+    if (value === null || typeof value !== 'object') continue;
     // Parse-node names start with a capital letter; field names do not.
     const first = key.charCodeAt(0);
-    if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value as Node);
-    walk(value, visit);
+    if (first >= 65 && first <= 90 && !Array.isArray(value) && visit(key, value as Node) === false) continue;
+    walkValue(value as Node | unknown[], visit);
   }
 }

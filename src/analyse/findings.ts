@@ -9,7 +9,11 @@ export function addFinding(pm: ParsedMigration, statementIndex: number | null, b
   const statement: Statement | undefined = statementIndex === null ? undefined : migration.statements[statementIndex];
   const target = statement ? statement.findings : migration.findings;
   const stem = statement ? `${base.rule}@${migration.id}#${statement.index}` : `${base.rule}@${migration.id}`;
-  const taken = target.filter((f) => f.id === stem || f.id?.startsWith(`${stem}.`)).length;
+  // Earlier findings of the same rule on the same target number this one (counted without
+  // allocating: this runs for every finding).
+  const dotted = `${stem}.`;
+  let taken = 0;
+  for (const f of target) if (f.id === stem || f.id?.startsWith(dotted)) taken++;
   const finding: Finding = {
     rule: base.rule,
     severity: base.severity,

@@ -5,11 +5,12 @@
  */
 import type { ResolvedConfig } from '../config/types';
 import type { ParsedMigration } from '../engine/types';
-import { predictLocks } from './catalog';
-import { addFinding } from './findings';
+import type { LockEntry } from '../report/types';
+import { predictLocks, Prediction } from './catalog';
 import { computeLockWindows } from './lock-windows';
-import { RULES } from './rules/registry';
-import type { MigrationView, RuleHit, StatementView } from './rules/types';
+import { findSlowWork, findTrafficLocks } from './rules/locking';
+import type { MigrationView, StatementView } from './rules/types';
+import { runRules } from './run-rules';
 import { SchemaState } from './schema';
 import { applySuppressions } from './suppress';
 import { TimeoutTracker } from './timeouts';
@@ -45,6 +46,7 @@ function analyseMigration(pm: ParsedMigration, schema: SchemaState, options: Ana
   const runner = options.config.runnerTimeouts;
   const timeouts = new TimeoutTracker({ lockTimeout: runner.lockTimeout, statementTimeout: runner.statementTimeout });
   const views: StatementView[] = [];
+  const context = { pgVersion: options.pgVersion, schema };
   let spanId = -2;
 
   for (const s of parsed.statements) {
@@ -53,30 +55,27 @@ function analyseMigration(pm: ParsedMigration, schema: SchemaState, options: Ana
       if (spanId !== -2) timeouts.endTransaction();
       spanId = transactions.spanOf[s.index];
     }
-    const prediction = predictLocks(s.ast, { pgVersion: options.pgVersion, schema });
-    const traced = report.locks.some((l) => l.source === 'traced') || report.rewrites.some((r) => r.source === 'traced');
+    const prediction = predictLocks(s.ast, context);
+    const traced = hasTraced(report.locks) || hasTraced(report.rewrites);
     if (!traced) {
       report.locks = prediction.locks;
       report.rewrites = prediction.rewrites;
     }
-    const fresh = new Set<string>();
-    const populated = new Set<string>();
-    const touched = [...prediction.effects.map((e) => e.relation), ...report.locks.map((l) => l.relation)];
-    for (const rel of touched) {
-      const table = schema.table(rel) ? rel : schema.indexTable(rel);
-      if (schema.isFresh(table)) fresh.add(rel);
-      if (schema.isPopulated(table)) populated.add(rel);
-    }
+    const { fresh, populated } = changeState(schema, prediction, report.locks);
+    const locks = traced ? report.locks.filter((l) => l.source === 'traced') : prediction.locks;
+    const rewrites = traced ? report.rewrites.filter((r) => r.source === 'traced') : prediction.rewrites;
     views.push({
       index: s.index,
       parsed: s,
       report,
       prediction,
-      locks: traced ? report.locks.filter((l) => l.source === 'traced') : prediction.locks,
-      rewrites: traced ? report.rewrites.filter((r) => r.source === 'traced') : prediction.rewrites,
+      locks,
+      rewrites,
       traced,
       fresh,
       populated,
+      trafficLocks: findTrafficLocks({ locks, fresh, prediction }),
+      slowWork: findSlowWork({ rewrites, fresh, populated, prediction }),
       timeouts: timeouts.current(),
       span: transactions.spans[transactions.spanOf[s.index]],
       inTransactionBlock: inTransactionBlock(transactions, s.index),
@@ -92,15 +91,25 @@ function analyseMigration(pm: ParsedMigration, schema: SchemaState, options: Ana
   applySuppressions(pm, view, options.config);
 }
 
-function runRules(pm: ParsedMigration, view: MigrationView, config: ResolvedConfig): void {
-  for (const rule of RULES) {
-    const setting = config.rules[rule.id] ?? { enabled: true, severity: rule.severity };
-    if (!setting.enabled) continue;
-    const record = (hit: RuleHit, defaultIndex: number | null) => {
-      const index = hit.statementIndex === undefined ? defaultIndex : hit.statementIndex;
-      addFinding(pm, index, { rule: rule.id, severity: setting.severity, message: hit.message, suggestion: hit.suggestion });
-    };
-    if (rule.check) for (const s of view.statements) for (const hit of rule.check(s, view)) record(hit, s.index);
-    if (rule.checkMigration) for (const hit of rule.checkMigration(view)) record(hit, null);
+/** The dry run traced the statement (its traced locks and rewrites are authoritative). */
+function hasTraced(entries: readonly { source: string }[]): boolean {
+  for (let i = 0; i < entries.length; i++) if (entries[i].source === 'traced') return true;
+  return false;
+}
+
+/** No relation touched is fresh: one shared empty set instead of two new ones per statement. */
+const NONE: ReadonlySet<string> = new Set();
+
+/** Which touched relations (effects first, then locks) were created by the change, and which of those hold copied rows. */
+function changeState(schema: SchemaState, prediction: Prediction, locks: readonly LockEntry[]): { fresh: ReadonlySet<string>; populated: ReadonlySet<string> } {
+  let fresh: Set<string> | undefined;
+  let populated: Set<string> | undefined;
+  const touched = prediction.effects.length + locks.length;
+  for (let i = 0; i < touched; i++) {
+    const rel = i < prediction.effects.length ? prediction.effects[i].relation : locks[i - prediction.effects.length].relation;
+    const table = schema.table(rel) ? rel : schema.indexTable(rel);
+    if (schema.isFresh(table)) (fresh ??= new Set()).add(rel);
+    if (schema.isPopulated(table)) (populated ??= new Set()).add(rel);
   }
+  return { fresh: fresh ?? NONE, populated: populated ?? NONE };
 }

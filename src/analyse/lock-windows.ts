@@ -5,15 +5,16 @@
  */
 import type { LockWindow } from '../report/types';
 import { lockRank } from './catalog';
-import { trafficLocks } from './rules/locking';
 import type { MigrationView } from './rules/types';
 
 export function computeLockWindows(m: MigrationView): LockWindow[] {
   const windows: LockWindow[] = [];
   for (const span of m.transactions.spans) {
     const byRelation = new Map<string, LockWindow>();
-    for (const i of span.statements) {
-      for (const lock of trafficLocks(m.statements[i])) {
+    // span.statements is in ascending order: the statements after position k run while a lock taken at k is held.
+    for (let k = 0; k < span.statements.length; k++) {
+      const i = span.statements[k];
+      for (const lock of m.statements[i].trafficLocks) {
         const open = byRelation.get(lock.relation);
         if (open && lockRank(open.mode) >= lockRank(lock.mode)) continue;
         // A stronger mode on the same relation starts a new, stricter window.
@@ -22,7 +23,7 @@ export function computeLockWindows(m: MigrationView): LockWindow[] {
           mode: lock.mode,
           acquiredAt: i,
           releasedAt: span.endedAt,
-          heldDuring: span.statements.filter((j) => j > i),
+          heldDuring: span.statements.slice(k + 1),
           holdMs: null,
         });
         if (open) windows.push({ ...open, heldDuring: open.heldDuring.filter((j) => j < i) });

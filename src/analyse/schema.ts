@@ -4,7 +4,8 @@
  * by the change under review (then it is empty and no running code uses it, so locking,
  * indexing or rewriting it harms nobody).
  */
-import { Node, list, names, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, unwrap } from './ast';
+import { IndexRegistry } from './index-registry';
+import { Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, unwrap } from './ast';
 
 export interface ColumnState {
   type: string;
@@ -38,7 +39,9 @@ export interface TableState {
 export class SchemaState {
   readonly tables = new Map<string, TableState>();
   /** Index name → table name. */
-  readonly indexes = new Map<string, string>();
+  readonly indexes = new IndexRegistry();
+  /** Tables created fresh since the last settle(), so settling does not visit the whole schema. */
+  private readonly freshTables = new Set<TableState>();
 
   table(name: string | undefined): TableState | undefined {
     return name ? this.tables.get(name) : undefined;
@@ -55,7 +58,7 @@ export class SchemaState {
   }
 
   indexesOf(table: string): string[] {
-    return [...this.indexes].filter(([, t]) => t === table).map(([i]) => i);
+    return this.indexes.of(table);
   }
 
   /** Tables the table's foreign keys reference (other than itself). */
@@ -83,12 +86,14 @@ export class SchemaState {
 
   /** Forget freshness: the tables now exist in production (end of a change in per-migration mode). */
   settle(): void {
-    for (const t of this.tables.values()) t.fresh = false;
+    for (const t of this.freshTables) t.fresh = false;
+    this.freshTables.clear();
   }
 
   /** Update the model with the effect of one statement. */
   apply(ast: Node, fresh: boolean): void {
-    const [kind] = Object.keys(ast);
+    const kind = nodeKind(ast);
+    if (kind === undefined) return;
     const node = ast[kind] as Node;
     switch (kind) {
       case 'CreateStmt':
@@ -130,6 +135,7 @@ export class SchemaState {
   private addRelation(name: string, kind: RelationKind, fresh: boolean): TableState {
     const t: TableState = { name, kind, fresh, populated: false, columns: new Map(), constraints: new Map() };
     this.tables.set(name, t);
+    if (fresh) this.freshTables.add(t);
     return t;
   }
 
@@ -225,7 +231,7 @@ export class SchemaState {
         this.tables.delete(from);
         t.name = qualify(schema, newname);
         this.tables.set(t.name, t);
-        for (const [idx, table] of this.indexes) if (table === from) this.indexes.set(idx, t.name);
+        for (const idx of this.indexes.of(from)) this.indexes.set(idx, t.name);
         return;
       }
       case 'OBJECT_INDEX': {

@@ -16,17 +16,21 @@ const KEYS: Record<Setting, keyof Timeouts> = { lock_timeout: 'lockTimeout', sta
 export class TimeoutTracker {
   private session: Timeouts;
   private local: Partial<Timeouts> = {};
+  /** current()'s answer until a setting changes: statement views share it instead of copying it. */
+  private snapshot: Timeouts | null = null;
 
   constructor(private readonly runner: Timeouts) {
     this.session = { ...runner };
   }
 
   current(): Timeouts {
-    return { ...this.session, ...this.local };
+    this.snapshot ??= Object.freeze({ ...this.session, ...this.local });
+    return this.snapshot;
   }
 
   endTransaction(): void {
     this.local = {};
+    this.snapshot = null;
   }
 
   /** Update from one statement. */
@@ -47,6 +51,7 @@ export class TimeoutTracker {
     if (set.kind === 'VAR_RESET_ALL') {
       this.session = { ...this.runner };
       this.local = {};
+      this.snapshot = null;
       return;
     }
     if (name !== 'lock_timeout' && name !== 'statement_timeout') return;
@@ -58,6 +63,7 @@ export class TimeoutTracker {
   }
 
   private assign(name: Setting, value: string | null, local: boolean): void {
+    this.snapshot = null;
     if (local) this.local[KEYS[name]] = value;
     else {
       this.session[KEYS[name]] = value;

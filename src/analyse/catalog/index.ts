@@ -3,9 +3,10 @@
  * rewrites or scans them, and what those modes block — predicted from the parse tree, the target
  * PostgreSQL version and what earlier statements created (postgres-locks.md).
  */
-import type { LockEntry, LockMode, RewriteEntry } from '../../report/types';
+import type { LockEntry, RewriteEntry } from '../../report/types';
 import type { Node } from '../ast';
-import type { Effect, Prediction, PredictContext } from './effects';
+import { exact } from '../exact';
+import type { LockBlocking, Prediction, PredictContext } from './effects';
 import { blocksOf, strongest } from './modes';
 import { statementEffects } from './statements';
 
@@ -15,35 +16,50 @@ export type { Blocks } from './modes';
 
 export function predictLocks(ast: Record<string, unknown>, context: PredictContext): Prediction {
   const { effects, created, opaque } = statementEffects(ast as Node, context);
-  const createdSet = new Set(created);
-  const live = effects.filter((e) => !createdSet.has(e.relation));
-
-  const modes = new Map<string, { mode: LockMode; relkind?: string }>();
-  for (const e of live) {
-    const prev = modes.get(e.relation);
-    modes.set(e.relation, { mode: prev ? strongest(prev.mode, e.mode) : e.mode, relkind: prev?.relkind ?? e.relkind });
-  }
-  const locks: LockEntry[] = [...modes].map(([relation, { mode, relkind }]) => ({ relation, mode, source: 'predicted', ...(relkind ? { relkind } : {}) }));
-
+  const locks: LockEntry[] = [];
+  const blocks: LockBlocking[] = [];
   const rewrites: RewriteEntry[] = [];
-  for (const e of live) {
-    if (e.rewrite && !rewrites.some((r) => r.relation === e.relation && r.kind === e.rewrite)) rewrites.push({ relation: e.relation, kind: e.rewrite, source: 'predicted' });
+  const scans: string[] = [];
+  let tableRewrite = false;
+  // Indexed loops and linear searches: a statement has a handful of effects, and this runs for
+  // every statement before the optimising compiler has seen it.
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i];
+    // Effects on relations the statement creates lock nothing anyone else can see.
+    if (created.length > 0 && created.includes(e.relation)) continue;
+    const lock = findByRelation(locks, e.relation);
+    if (!lock) locks.push(e.relkind ? { relation: e.relation, mode: e.mode, source: 'predicted', relkind: e.relkind } : { relation: e.relation, mode: e.mode, source: 'predicted' });
+    else {
+      // The strongest mode wins; the first effect that names the relation kind names it.
+      lock.mode = strongest(lock.mode, e.mode);
+      if (lock.relkind === undefined && e.relkind) lock.relkind = e.relkind;
+    }
+    if (e.rewrite && !hasRewrite(rewrites, e.relation, e.rewrite)) {
+      rewrites.push({ relation: e.relation, kind: e.rewrite, source: 'predicted' });
+      if (e.rewrite === 'table') tableRewrite = true;
+    }
+    if (e.scan && !scans.includes(e.relation)) scans.push(e.relation);
   }
-  // A table rewrite rebuilds its indexes too: one "table" entry says it all.
-  const tableRewrites = new Set(rewrites.filter((r) => r.kind === 'table').map((r) => r.relation));
-  const dedupedRewrites = rewrites.filter((r) => r.kind === 'table' || !tableRewrites.has(r.relation));
+  for (let i = 0; i < locks.length; i++) blocks.push({ relation: locks[i].relation, mode: locks[i].mode, blocks: blocksOf(locks[i].mode) });
 
   return {
-    effects,
-    locks,
-    rewrites: dedupedRewrites,
-    scans: unique(live.filter((e: Effect) => e.scan).map((e) => e.relation)),
-    blocks: locks.map((l) => ({ relation: l.relation, mode: l.mode, blocks: blocksOf(l.mode) })),
-    created,
+    effects: exact(effects),
+    locks: exact(locks),
+    // A table rewrite rebuilds its indexes too: one "table" entry says it all.
+    rewrites: tableRewrite ? rewrites.filter((r) => r.kind === 'table' || !hasRewrite(rewrites, r.relation, 'table')) : exact(rewrites),
+    scans: exact(scans),
+    blocks: exact(blocks),
+    created: exact(created),
     opaque,
   };
 }
 
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
+function findByRelation(locks: LockEntry[], relation: string): LockEntry | undefined {
+  for (let i = 0; i < locks.length; i++) if (locks[i].relation === relation) return locks[i];
+  return undefined;
+}
+
+function hasRewrite(rewrites: RewriteEntry[], relation: string, kind: string): boolean {
+  for (let i = 0; i < rewrites.length; i++) if (rewrites[i].relation === relation && rewrites[i].kind === kind) return true;
+  return false;
 }

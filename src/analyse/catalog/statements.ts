@@ -1,6 +1,6 @@
 /** Lock effects of every statement kind other than ALTER TABLE (postgres-locks.md §2 D–F). */
 import type { LockMode } from '../../report/types';
-import { Node, list, names, qualifiedFromNames, qualify, rangeVarName, unwrap, walk } from '../ast';
+import { Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, unwrap, walk } from '../ast';
 import { alterTableEffects } from './alter-table';
 import type { Effect, PredictContext } from './effects';
 import { lockModeFromNumber } from './modes';
@@ -17,8 +17,8 @@ export interface StatementEffects {
 const none = (): StatementEffects => ({ effects: [], created: [], opaque: false });
 
 export function statementEffects(ast: Node, ctx: PredictContext): StatementEffects {
-  const [kind] = Object.keys(ast);
-  const node = (ast[kind] ?? {}) as Node;
+  const kind = nodeKind(ast);
+  const node = ((kind === undefined ? undefined : ast[kind]) ?? {}) as Node;
   const result = none();
   const add = (e: Effect) => result.effects.push(e);
   switch (kind) {
@@ -107,20 +107,19 @@ export function statementEffects(ast: Node, ctx: PredictContext): StatementEffec
       dmlEffects(kind, node, ctx, result);
       break;
     case 'SelectStmt':
-      readEffects(node, undefined, result);
-      result.opaque = hasFunctionCall(node);
+      result.opaque = queryEffects(node, undefined, result);
       break;
     case 'ViewStmt': {
       const view = rangeVarName(node.view);
       if (view && node.replace && ctx.schema.table(view)) add({ code: 'replace-view', relation: view, mode: AE, relkind: 'view' });
       else if (view) result.created.push(view);
-      readEffects(node.query, view, result);
+      queryEffects(node.query, view, result);
       break;
     }
     case 'CreateTableAsStmt': {
       const target = rangeVarName((node.into as Node | undefined)?.rel);
       if (target) result.created.push(target);
-      readEffects(node.query, target, result);
+      queryEffects(node.query, target, result);
       break;
     }
     case 'DoStmt':
@@ -265,8 +264,8 @@ function dmlEffects(kind: string, node: Node, ctx: PredictContext, result: State
   // Foreign-key checks lock the referenced rows (SELECT … FOR KEY SHARE → RowShareLock on the parent).
   const fkChecked = kind === 'InsertStmt' || kind === 'MergeStmt' || (kind === 'UpdateStmt' && updatesFkColumn(node, target, ctx));
   if (fkChecked) for (const parent of ctx.schema.referencedBy(target)) result.effects.push({ code: 'fk-check', relation: parent, mode: 'RowShareLock', relkind: 'table' });
-  readEffects({ ...node, relation: undefined }, target, result);
-  result.opaque = hasFunctionCall(node);
+  // The target's own RangeVar is skipped by name (it is `except`), so the whole node can be walked.
+  result.opaque = queryEffects(node, target, result);
 }
 
 function updatesFkColumn(node: Node, table: string, ctx: PredictContext): boolean {
@@ -275,13 +274,36 @@ function updatesFkColumn(node: Node, table: string, ctx: PredictContext): boolea
   return ctx.schema.referencedBy(table).length > 0 && [...set].some((c) => /(_id|id)$/.test(c ?? ''));
 }
 
-/** ACCESS SHARE on every other relation a query reads. */
-function readEffects(tree: unknown, except: string | undefined, result: StatementEffects): void {
+/**
+ * ACCESS SHARE on every other relation a query reads. Returns whether the query calls a function
+ * that may do anything (DDL, dynamic SQL), which makes the statement not statically known. One
+ * walk of the tree answers both.
+ */
+function queryEffects(tree: unknown, except: string | undefined, result: StatementEffects): boolean {
   const ctes = new Set<string>();
   const read: Node[] = [];
+  let callsUnknown = false;
   walk(tree, (kind, n) => {
-    if (kind === 'CommonTableExpr' && typeof n.ctename === 'string') ctes.add(n.ctename);
-    else if (kind === 'RangeVar') read.push(n);
+    switch (kind) {
+      case 'RangeVar':
+        read.push(n);
+        return false;
+      // Column references and constants hold no relation or call: skip their subtrees (most of a view's nodes).
+      case 'ColumnRef':
+      case 'A_Const':
+        return false;
+      case 'CommonTableExpr':
+        if (typeof n.ctename === 'string') ctes.add(n.ctename);
+        return true;
+      case 'FuncCall':
+        if (!callsUnknown) {
+          const fn = names(n.funcname);
+          callsUnknown = !BENIGN_FUNCTIONS.has(fn[fn.length - 1] ?? '');
+        }
+        return true;
+      default:
+        return true;
+    }
   });
   const seen = new Set<string>();
   for (const n of read) {
@@ -291,18 +313,7 @@ function readEffects(tree: unknown, except: string | undefined, result: Statemen
     seen.add(name);
     result.effects.push({ code: 'read', relation: name, mode: 'AccessShareLock', relkind: 'table' });
   }
-}
-
-/** A function call in a query may do anything (DDL, dynamic SQL): flag it as not statically known. */
-function hasFunctionCall(tree: unknown): boolean {
-  let found = false;
-  walk(tree, (kind, n) => {
-    if (kind !== 'FuncCall') return;
-    const fn = names(n.funcname);
-    const bare = fn[fn.length - 1] ?? '';
-    if (!BENIGN_FUNCTIONS.has(bare)) found = true;
-  });
-  return found;
+  return callsUnknown;
 }
 
 const BENIGN_FUNCTIONS = new Set(['now', 'count', 'coalesce', 'lower', 'upper', 'max', 'min', 'sum', 'avg', 'length', 'concat', 'set_config', 'nextval', 'setval', 'current_setting', 'to_jsonb', 'jsonb_build_object', 'array_agg', 'string_agg', 'gen_random_uuid', 'md5', 'random', 'substring', 'trim', 'replace']);

@@ -3,7 +3,7 @@
  * stores it in pg_attribute.attmissingval, no rewrite) or per row (volatile: the table is
  * rewritten). Unknown functions are treated as volatile, because a wrong "safe" costs a rewrite.
  */
-import { Node, names, unwrap, walk } from '../ast';
+import { Node, names, nodeKind, unwrap, walk } from '../ast';
 
 export type Volatility = 'immutable' | 'stable' | 'volatile';
 
@@ -51,11 +51,12 @@ export interface VolatilityVerdict {
   culprit?: string;
 }
 
+const ORDER: readonly Volatility[] = ['immutable', 'stable', 'volatile'];
+
 export function volatilityOf(expr: unknown): VolatilityVerdict {
   let verdict: VolatilityVerdict = { volatility: 'immutable' };
   const raise = (v: Volatility, culprit: string) => {
-    const order: Volatility[] = ['immutable', 'stable', 'volatile'];
-    if (order.indexOf(v) > order.indexOf(verdict.volatility)) verdict = { volatility: v, culprit };
+    if (ORDER.indexOf(v) > ORDER.indexOf(verdict.volatility)) verdict = { volatility: v, culprit };
   };
   const visit = (kind: string, node: Node) => {
     if (kind === 'FuncCall') {
@@ -70,10 +71,8 @@ export function volatilityOf(expr: unknown): VolatilityVerdict {
       raise('volatile', 'subquery');
     }
   };
-  if (expr && typeof expr === 'object') {
-    const [k] = Object.keys(expr as Node);
-    if (k) visit(k, (expr as Node)[k] as Node);
-  }
+  const k = nodeKind(expr);
+  if (k) visit(k, (expr as Node)[k] as Node);
   walk(expr, visit);
   return verdict;
 }

@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['add-column-not-null'];
 
 export const rule: Rule = {
   id: 'add-required-column',
   severity: 'error',
   summary: 'ADD COLUMN … NOT NULL without a default fails on a table with rows, and breaks running code that inserts without it.',
+  triggers: { effects: CODES },
   check(s) {
-    const effect = existingEffects(s, ['add-column-not-null'])[0];
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES)[0];
+    if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const c = effect.column ?? 'col';
     return [

@@ -1,4 +1,4 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
 
 const CODES = ['add-column-volatile-default', 'add-column-serial', 'add-column-identity', 'add-column-generated-stored', 'add-column-default-rewrite'];
@@ -7,11 +7,12 @@ export const rule: Rule = {
   id: 'column-default-rewrite',
   severity: 'error',
   summary: 'ADD COLUMN with a volatile default, serial, identity or stored generated column rewrites the whole table under ACCESS EXCLUSIVE.',
+  triggers: { effects: CODES },
   check(s) {
     const effect = existingEffects(s, CODES)[0];
-    if (!effect) return [];
+    if (!effect) return NO_HITS;
     // The dry run saw no rewrite: trust it over the prediction.
-    if (s.traced && !s.rewrites.some((r) => r.relation === effect.relation && r.kind === 'table')) return [];
+    if (s.traced && !s.rewrites.some((r) => r.relation === effect.relation && r.kind === 'table')) return NO_HITS;
     const t = sqlName(effect.relation);
     const c = effect.column ?? 'new_column';
     const steps: Record<string, string> = {

@@ -1,11 +1,11 @@
-import { Rule } from './types';
+import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
   id: 'concurrently-in-transaction',
   severity: 'error',
   summary: 'CONCURRENTLY (and VACUUM, CREATE DATABASE…) cannot run inside a transaction block: the migration fails with SQLSTATE 25001.',
   check(s, m) {
-    if (!s.parsed.nonTransactional || !s.inTransactionBlock) return [];
+    if (!s.parsed.nonTransactional || !s.inTransactionBlock) return NO_HITS;
     const openedBy = s.span?.openedBy;
     const byRunner = openedBy === 'runner' || openedBy === 'implicit';
     const why =

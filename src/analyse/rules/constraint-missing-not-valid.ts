@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['add-check', 'add-not-null-constraint'];
 
 export const rule: Rule = {
   id: 'constraint-missing-not-valid',
   severity: 'warning',
   summary: 'Adding a CHECK (or PostgreSQL 18 NOT NULL) constraint without NOT VALID scans the table under ACCESS EXCLUSIVE.',
+  triggers: { effects: CODES },
   check(s) {
-    const effect = existingEffects(s, ['add-check', 'add-not-null-constraint']).find((e) => e.scan);
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES).find((e) => e.scan);
+    if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const sql = s.parsed.sql.trim();
     const notValid = /\bNOT\s+VALID\b/i.test(sql) ? sql : `${sql} NOT VALID`;

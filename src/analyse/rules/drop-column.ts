@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['drop-column'];
 
 export const rule: Rule = {
   id: 'drop-column',
   severity: 'warning',
   summary: 'Dropping a column breaks running code that still reads or writes it (including ORMs that list every column).',
+  triggers: { effects: CODES },
   check(s) {
-    const effects = existingEffects(s, ['drop-column']);
-    if (effects.length === 0) return [];
+    const effects = existingEffects(s, CODES);
+    if (effects.length === 0) return NO_HITS;
     const cols = effects.map((e) => e.column).join(', ');
     const t = sqlName(effects[0].relation);
     return [

@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['drop-table'];
 
 export const rule: Rule = {
   id: 'drop-table',
   severity: 'warning',
   summary: 'Dropping a table breaks running code that uses it, and locks every table its foreign keys reference.',
+  triggers: { effects: CODES },
   check(s) {
-    const tables = existingEffects(s, ['drop-table']);
-    if (tables.length === 0) return [];
+    const tables = existingEffects(s, CODES);
+    if (tables.length === 0) return NO_HITS;
     const parents = existingEffects(s, ['drop-table-fk-parent']).map((e) => e.relation);
     const names = tables.map((e) => e.relation).join(', ');
     return [

@@ -1,13 +1,14 @@
 import { names, unwrap } from '../ast';
-import { Rule } from './types';
+import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
   id: 'enum-add-value-in-transaction',
   severity: 'error',
   summary: 'Before PostgreSQL 12, ALTER TYPE … ADD VALUE cannot run inside a transaction block; from 12 the new value is unusable until commit.',
+  triggers: { kinds: ['AlterEnumStmt'] },
   check(s, m) {
     const alter = unwrap(s.parsed.ast, 'AlterEnumStmt');
-    if (!alter || alter.oldVal || !s.inTransactionBlock) return [];
+    if (!alter || alter.oldVal || !s.inTransactionBlock) return NO_HITS;
     const type = names(alter.typeName).join('.');
     const value = String(alter.newVal);
     if (m.pgVersion < 12) {
@@ -19,7 +20,7 @@ export const rule: Rule = {
       ];
     }
     const usedLater = m.statements.some((o) => o.index > s.index && o.span === s.span && o.parsed.sql.includes(`'${value}'`));
-    if (!usedLater) return [];
+    if (!usedLater) return NO_HITS;
     return [
       {
         message: `'${value}' is added to ${type} and used later in the same transaction; PostgreSQL rejects using a new enum value before the transaction commits.`,

@@ -1,13 +1,14 @@
 import { names, unwrap } from '../ast';
-import { Rule } from './types';
+import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
   id: 'enum-rename-value',
   severity: 'warning',
   summary: 'Renaming an enum value breaks running code that still sends the old value.',
+  triggers: { kinds: ['AlterEnumStmt'] },
   check(s) {
     const alter = unwrap(s.parsed.ast, 'AlterEnumStmt');
-    if (!alter?.oldVal) return [];
+    if (!alter?.oldVal) return NO_HITS;
     const type = names(alter.typeName).join('.');
     return [
       {

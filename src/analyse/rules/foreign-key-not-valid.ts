@@ -1,14 +1,15 @@
-import { Rule } from './types';
+import { NO_HITS, Rule } from './types';
 import { sqlName } from './support';
 
 export const rule: Rule = {
   id: 'foreign-key-not-valid',
   severity: 'warning',
   summary: 'Adding a validated foreign key to an existing table scans it while blocking writes on both tables.',
+  triggers: { effects: ['add-fk', 'add-column-fk'] },
   check(s) {
     // A new table filled from existing data is validated while the existing parent is write-locked.
     const effect = s.prediction.effects.find((e) => (e.code === 'add-fk' || e.code === 'add-column-fk') && e.scan && (!s.fresh.has(e.relation) || (s.populated.has(e.relation) && e.detail && !s.fresh.has(e.detail))));
-    if (!effect) return [];
+    if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const parent = effect.code === 'add-fk' ? effect.detail : s.prediction.effects.find((e) => e.code === 'add-column-fk-parent')?.relation;
     return [

@@ -1,5 +1,5 @@
 import { modeName } from './support';
-import { slowWork, trafficLocks } from './locking';
+import type { LockMode } from '../../report/types';
 import { Rule, RuleHit, StatementView } from './types';
 import { lockRank } from '../catalog';
 
@@ -12,22 +12,27 @@ export const rule: Rule = {
     const hits: RuleHit[] = [];
     for (const span of m.transactions.spans) {
       if (span.openedBy === 'autocommit') continue;
-      const statements = span.statements.map((i) => m.statements[i]);
-      const held = new Map<string, { mode: number; label: string; at: StatementView }>();
+      // Per relation: the strongest traffic lock so far, the statement that took it, and the first one that locked it.
+      const held = new Map<string, { mode: LockMode; takenBy: StatementView; at: StatementView }>();
       let first: StatementView | null = null;
       const slow: StatementView[] = [];
-      for (const s of statements) {
-        if (held.size > 0 && slowWork(s)) {
-          first ??= [...held.values()][0].at;
+      for (const i of span.statements) {
+        const s = m.statements[i];
+        if (held.size > 0 && s.slowWork) {
+          first ??= held.values().next().value!.at;
           slow.push(s);
         }
-        for (const l of trafficLocks(s)) {
-          if ((held.get(l.relation)?.mode ?? -1) < lockRank(l.mode)) held.set(l.relation, { mode: lockRank(l.mode), label: `${modeName(l.mode)} on ${l.relation} (line ${s.parsed.line})`, at: held.get(l.relation)?.at ?? s });
+        for (const l of s.trafficLocks) {
+          const before = held.get(l.relation);
+          if (!before) held.set(l.relation, { mode: l.mode, takenBy: s, at: s });
+          else if (lockRank(before.mode) < lockRank(l.mode)) held.set(l.relation, { mode: l.mode, takenBy: s, at: before.at });
         }
       }
       if (!first) continue;
-      const locks = [...held.values()].filter((h) => h.at.index < slow[slow.length - 1].index).map((h) => h.label);
-      const work = slow.slice(0, 3).map((o) => `line ${o.parsed.line} ${slowWork(o)}`).join('; ');
+      const lastSlow = slow[slow.length - 1].index;
+      const locks: string[] = [];
+      for (const [relation, h] of held) if (h.at.index < lastSlow) locks.push(`${modeName(h.mode)} on ${relation} (line ${h.takenBy.parsed.line})`);
+      const work = slow.slice(0, 3).map((o) => `line ${o.parsed.line} ${o.slowWork}`).join('; ');
       const end = span.endedAt === null ? 'the end of the migration' : `COMMIT at line ${m.statements[span.endedAt].parsed.line}`;
       hits.push({
         statementIndex: first.index,

@@ -1,25 +1,53 @@
-/** Which statements take traffic-blocking locks or do long work, shared by the timeout and lock-window rules. */
+/**
+ * Which statements take traffic-blocking locks or do long work, shared by the timeout and
+ * lock-window rules. The analyser computes both once per statement (StatementView.trafficLocks and
+ * .slowWork); rules read those fields.
+ */
 import type { LockEntry } from '../../report/types';
 import { blocksTraffic } from '../catalog';
+import { exact } from '../exact';
 import type { StatementView } from './types';
 
+type LockFacts = Pick<StatementView, 'locks' | 'fresh' | 'prediction'>;
+type WorkFacts = Pick<StatementView, 'rewrites' | 'fresh' | 'populated' | 'prediction'>;
+
+const NO_LOCKS: readonly LockEntry[] = Object.freeze([]);
+
 /** Locks that queue application queries, on relations that existed before the change. */
-export function trafficLocks(s: StatementView): LockEntry[] {
-  return s.locks.filter((l) => blocksTraffic(l.mode) && !s.fresh.has(l.relation) && !s.prediction.created.includes(l.relation));
+export function findTrafficLocks(s: LockFacts): readonly LockEntry[] {
+  let found: LockEntry[] | undefined;
+  for (let i = 0; i < s.locks.length; i++) {
+    const l = s.locks[i];
+    if (blocksTraffic(l.mode) && !s.fresh.has(l.relation) && !s.prediction.created.includes(l.relation)) (found ??= []).push(l);
+  }
+  // Most statements take none: share one empty list rather than allocate one each.
+  return found ? exact(found) : NO_LOCKS;
 }
 
 /** Statements whose duration grows with table size: rewrites, scans, index builds, backfills. */
-export function slowWork(s: StatementView): string | null {
+export function findSlowWork(s: WorkFacts): string | null {
   // An empty new table is instant to work on; one filled from existing tables is not.
-  const sized = (relation: string) => !s.fresh.has(relation) || s.populated.has(relation);
-  const rewritten = s.rewrites.find((r) => sized(r.relation));
-  if (rewritten) return `rewrites ${rewritten.relation}`;
-  for (const e of s.prediction.effects) {
-    if (!sized(e.relation)) continue;
+  for (let i = 0; i < s.rewrites.length; i++) {
+    const relation = s.rewrites[i].relation;
+    if (sized(s, relation)) return `rewrites ${relation}`;
+  }
+  const effects = s.prediction.effects;
+  let inserts = false;
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i];
+    inserts ||= e.code === 'insert';
+    if (!sized(s, e.relation)) continue;
     if (e.code === 'update' || e.code === 'delete' || e.code === 'merge') return `${e.code === 'update' ? 'updates' : e.code === 'delete' ? 'deletes from' : 'merges into'} ${e.relation}`;
     if (e.scan && (blocksTraffic(e.mode) || s.fresh.has(e.relation))) return `scans ${e.relation}`;
   }
-  const readsExisting = s.prediction.effects.find((e) => e.code === 'insert') && s.prediction.effects.find((e) => e.code === 'read' && !s.fresh.has(e.relation));
-  if (readsExisting) return `copies rows from ${readsExisting.relation}`;
+  if (!inserts) return null;
+  for (let i = 0; i < effects.length; i++) {
+    if (effects[i].code === 'read' && !s.fresh.has(effects[i].relation)) return `copies rows from ${effects[i].relation}`;
+  }
   return null;
+}
+
+/** Work on the relation takes time: it existed before the change, or it is fresh but holds copied rows. */
+function sized(s: WorkFacts, relation: string): boolean {
+  return !s.fresh.has(relation) || s.populated.has(relation);
 }

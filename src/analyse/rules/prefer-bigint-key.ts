@@ -1,5 +1,5 @@
 import { definedColumns } from './columns';
-import { Rule } from './types';
+import { NO_HITS, Rule } from './types';
 
 const SMALL_KEYS: Record<string, string> = { int4: 'integer', int2: 'smallint', serial: 'serial', serial4: 'serial', smallserial: 'smallserial', serial2: 'smallserial' };
 
@@ -7,9 +7,10 @@ export const rule: Rule = {
   id: 'prefer-bigint-key',
   severity: 'info',
   summary: 'A 32-bit (or 16-bit) primary key or identity column runs out of values; widening it later rewrites the table.',
+  triggers: { kinds: ['CreateStmt', 'AlterTableStmt'] },
   check(s) {
     const keys = definedColumns(s.parsed.ast).filter((c) => (c.primaryKey || c.identity) && SMALL_KEYS[c.type]);
-    if (keys.length === 0) return [];
+    if (keys.length === 0) return NO_HITS;
     const list = keys.map((c) => `${c.column} ${SMALL_KEYS[c.type]}`).join(', ');
     return [
       {

@@ -1,5 +1,5 @@
 import { definedColumns } from './columns';
-import { Rule } from './types';
+import { NO_HITS, Rule } from './types';
 
 const SERIALS: Record<string, string> = { serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint', smallserial: 'smallint', serial2: 'smallint' };
 
@@ -7,9 +7,10 @@ export const rule: Rule = {
   id: 'prefer-identity',
   severity: 'info',
   summary: 'serial creates a loosely attached sequence (separate grants, ownership, dumps); identity columns are the standard form.',
+  triggers: { kinds: ['CreateStmt', 'AlterTableStmt'] },
   check(s) {
     const cols = definedColumns(s.parsed.ast).filter((c) => SERIALS[c.type]);
-    if (cols.length === 0) return [];
+    if (cols.length === 0) return NO_HITS;
     return [
       {
         message: `${cols.map((c) => `${c.table}.${c.column} ${c.type}`).join(', ')}: serial needs separate sequence grants and ownership; an identity column does not.`,

@@ -1,13 +1,14 @@
 import { definedColumns } from './columns';
-import { Rule } from './types';
+import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
   id: 'prefer-text-over-varchar',
   severity: 'info',
   summary: 'varchar(n) makes every future length change an ACCESS EXCLUSIVE ALTER (shrinking rewrites); text with a CHECK is changed online.',
+  triggers: { kinds: ['CreateStmt', 'AlterTableStmt'] },
   check(s) {
     const cols = definedColumns(s.parsed.ast).filter((c) => c.type === 'varchar' && c.typmods.length > 0);
-    if (cols.length === 0) return [];
+    if (cols.length === 0) return NO_HITS;
     return [
       {
         message: `${cols.map((c) => `${c.column} varchar(${c.typmods[0]})`).join(', ')} on ${cols[0].table}: changing the limit later needs ACCESS EXCLUSIVE, and lowering it rewrites the table.`,

@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['rename-column'];
 
 export const rule: Rule = {
   id: 'rename-column',
   severity: 'warning',
   summary: 'Renaming a column breaks application code that still uses the old name while the deploy rolls out.',
+  triggers: { effects: CODES },
   check(s) {
-    const effect = existingEffects(s, ['rename-column'])[0];
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES)[0];
+    if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     return [
       {

@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['rename-table', 'rename-view'];
 
 export const rule: Rule = {
   id: 'rename-table',
   severity: 'warning',
   summary: 'Renaming a table or view breaks application code that still uses the old name.',
+  triggers: { effects: CODES },
   check(s) {
-    const effect = existingEffects(s, ['rename-table', 'rename-view'])[0];
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES)[0];
+    if (!effect) return NO_HITS;
     const old = sqlName(effect.relation);
     return [
       {

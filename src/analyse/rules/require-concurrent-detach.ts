@@ -1,12 +1,15 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
+
+const CODES = ['detach-partition'];
 
 export const rule: Rule = {
   id: 'require-concurrent-detach',
   severity: 'warning',
   summary: 'DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the partitioned table (PostgreSQL 14+ has an online form).',
+  triggers: { effects: CODES },
   check(s, m) {
-    const effect = existingEffects(s, ['detach-partition']).find((e) => e.relkind === 'table');
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES).find((e) => e.relkind === 'table');
+    if (!effect) return NO_HITS;
     const child = s.prediction.effects.find((e) => e.code === 'detach-partition-child')?.relation ?? '<partition>';
     return [
       {

@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { insertKeyword, lockPhrase } from './support';
+
+const CODES = ['create-index'];
 
 export const rule: Rule = {
   id: 'require-concurrent-index',
   severity: 'error',
   summary: 'CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole index build.',
+  triggers: { effects: CODES },
   check(s) {
-    const effect = existingEffects(s, ['create-index'])[0];
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES)[0];
+    if (!effect) return NO_HITS;
     const base = s.parsed.sql.replace(/\s+IF\s+NOT\s+EXISTS\b/i, '');
     const sql = insertKeyword(base, /^CREATE\s+(UNIQUE\s+)?INDEX/i, effect.detail ? 'CONCURRENTLY IF NOT EXISTS' : 'CONCURRENTLY');
     return [

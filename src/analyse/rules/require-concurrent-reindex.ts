@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { lockPhrase } from './support';
+
+const CODES = ['reindex'];
 
 export const rule: Rule = {
   id: 'require-concurrent-reindex',
   severity: 'warning',
   summary: 'REINDEX without CONCURRENTLY blocks writes to the table and reads through the rebuilt indexes.',
+  triggers: { effects: CODES },
   check(s, m) {
-    const effects = existingEffects(s, ['reindex']);
-    if (effects.length === 0) return [];
+    const effects = existingEffects(s, CODES);
+    if (effects.length === 0) return NO_HITS;
     const table = effects.find((e) => e.relkind === 'table') ?? effects[0];
     const suggestion =
       m.pgVersion >= 12

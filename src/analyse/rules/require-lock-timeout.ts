@@ -1,6 +1,5 @@
 import { modeName } from './support';
-import { trafficLocks } from './locking';
-import { Rule, RuleHit } from './types';
+import { Rule, RuleHit, StatementView } from './types';
 
 export const rule: Rule = {
   id: 'require-lock-timeout',
@@ -9,10 +8,16 @@ export const rule: Rule = {
   checkMigration(m) {
     const hits: RuleHit[] = [];
     for (const span of m.transactions.spans) {
-      const first = span.statements.map((i) => m.statements[i]).find((s) => !s.timeouts.lockTimeout && trafficLocks(s).length > 0);
+      // The first statement that requests a traffic-blocking lock with no lock_timeout in force.
+      let first: StatementView | undefined;
+      let later = 0;
+      for (const i of span.statements) {
+        const s = m.statements[i];
+        if (first) later += s.trafficLocks.length > 0 ? 1 : 0;
+        else if (!s.timeouts.lockTimeout && s.trafficLocks.length > 0) first = s;
+      }
       if (!first) continue;
-      const locks = trafficLocks(first);
-      const later = span.statements.filter((i) => i > first.index && trafficLocks(m.statements[i]).length > 0).length;
+      const locks = first.trafficLocks;
       const local = span.openedBy === 'autocommit' ? 'SET' : 'SET LOCAL';
       hits.push({
         statementIndex: first.index,

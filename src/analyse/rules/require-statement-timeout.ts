@@ -1,4 +1,3 @@
-import { slowWork, trafficLocks } from './locking';
 import { Rule, RuleHit } from './types';
 
 export const rule: Rule = {
@@ -10,14 +9,14 @@ export const rule: Rule = {
     for (const span of m.transactions.spans) {
       const statements = span.statements.map((i) => m.statements[i]);
       // Blocking starts at the first traffic lock of the transaction and lasts until it ends.
-      const lockAt = statements.findIndex((s) => trafficLocks(s).length > 0);
+      const lockAt = statements.findIndex((s) => s.trafficLocks.length > 0);
       if (lockAt === -1) continue;
-      const culprit = statements.slice(lockAt).find((s) => !s.timeouts.statementTimeout && slowWork(s));
+      const culprit = statements.slice(lockAt).find((s) => !s.timeouts.statementTimeout && s.slowWork);
       if (!culprit) continue;
       const local = span.openedBy === 'autocommit' ? 'SET' : 'SET LOCAL';
       hits.push({
         statementIndex: culprit.index,
-        message: `This statement ${slowWork(culprit)} while locks that block application traffic are held, and no statement_timeout bounds it.`,
+        message: `This statement ${culprit.slowWork} while locks that block application traffic are held, and no statement_timeout bounds it.`,
         suggestion: `${local} statement_timeout = '60s';  -- sized to the table; or set runnerTimeouts.statementTimeout in drydock.config.json`,
       });
     }

@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['set-not-null-scan'];
 
 export const rule: Rule = {
   id: 'set-not-null-scan',
   severity: 'warning',
   summary: 'SET NOT NULL on an existing column scans the whole table under ACCESS EXCLUSIVE unless a valid CHECK already proves it.',
+  triggers: { effects: CODES },
   check(s, m) {
-    const effect = existingEffects(s, ['set-not-null-scan'])[0];
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES)[0];
+    if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const c = effect.column ?? 'col';
     let suggestion: string;

@@ -17,9 +17,13 @@ export interface StatementView {
   rewrites: RewriteEntry[];
   traced: boolean;
   /** Relations this statement touches that were created by the change under review (empty, unused). */
-  fresh: Set<string>;
+  fresh: ReadonlySet<string>;
   /** The fresh relations that hold rows copied from existing tables (slow to scan, but block nobody). */
-  populated: Set<string>;
+  populated: ReadonlySet<string>;
+  /** Locks that queue application traffic on pre-existing relations (locking.ts), computed once. */
+  trafficLocks: readonly LockEntry[];
+  /** The statement's work that grows with table size, in words ("rewrites public.users"), or null. */
+  slowWork: string | null;
   /** Timeouts in force before the statement runs. */
   timeouts: Timeouts;
   span: TransactionSpan | undefined;
@@ -49,10 +53,19 @@ export interface Rule {
   /** One line for docs and `drydock rules`. */
   summary: string;
   /** Per statement (new migrations only). */
-  check?(statement: StatementView, migration: MigrationView): RuleHit[];
+  check?(statement: StatementView, migration: MigrationView): readonly RuleHit[];
+  /**
+   * The only statements `check` can fire on, so the analyser skips the others without calling it:
+   * statements of one of these parse-node kinds, or with a predicted effect of one of these codes
+   * (on any relation, fresh or not). Absent: `check` runs on every statement.
+   */
+  triggers?: { kinds?: readonly string[]; effects?: readonly string[] };
   /** Once per migration, for findings about several statements (lock windows, transactions). */
   checkMigration?(migration: MigrationView): RuleHit[];
 }
+
+/** What a check returns when it does not fire (shared: most checks do not fire). */
+export const NO_HITS: readonly RuleHit[] = Object.freeze([]);
 
 /** Effects of the statement on relations that existed before the change (others are harmless). */
 export function existingEffects(s: StatementView, codes?: readonly string[]): Effect[] {

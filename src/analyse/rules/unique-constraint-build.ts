@@ -1,13 +1,16 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['add-unique', 'add-primary-key', 'add-exclusion'];
 
 export const rule: Rule = {
   id: 'unique-constraint-build',
   severity: 'error',
   summary: 'ADD UNIQUE / PRIMARY KEY / EXCLUDE builds its index under ACCESS EXCLUSIVE, blocking reads and writes for the build.',
+  triggers: { effects: CODES },
   check(s) {
-    const effect = existingEffects(s, ['add-unique', 'add-primary-key', 'add-exclusion'])[0];
-    if (!effect) return [];
+    const effect = existingEffects(s, CODES)[0];
+    if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const cols = effect.column || '<columns>';
     const kind = effect.code === 'add-primary-key' ? 'PRIMARY KEY' : 'UNIQUE';

@@ -1,16 +1,19 @@
-import { existingEffects, Rule } from './types';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
+
+const CODES = ['alter-type-rewrite', 'alter-type-no-rewrite'];
 
 export const rule: Rule = {
   id: 'unsafe-type-change',
   severity: 'error',
   summary: 'ALTER COLUMN … TYPE that is not binary-coercible rewrites the table and every index under ACCESS EXCLUSIVE.',
+  triggers: { effects: CODES },
   check(s) {
-    const hits = existingEffects(s, ['alter-type-rewrite', 'alter-type-no-rewrite']).filter((e) => e.rewrite);
+    const hits = existingEffects(s, CODES).filter((e) => e.rewrite);
     const effect = hits[0];
-    if (!effect) return [];
+    if (!effect) return NO_HITS;
     const tracedTable = s.rewrites.some((r) => r.relation === effect.relation && r.kind === 'table');
-    if (s.traced && !tracedTable && effect.rewrite === 'table') return [];
+    if (s.traced && !tracedTable && effect.rewrite === 'table') return NO_HITS;
     const t = sqlName(effect.relation);
     const c = effect.column ?? 'col';
     const what = effect.rewrite === 'table' ? 'rewrites the table and all its indexes' : 'rebuilds the indexes on the column';

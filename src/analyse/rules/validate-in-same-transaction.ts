@@ -11,12 +11,13 @@ export const rule: Rule = {
     const hits: RuleHit[] = [];
     for (const span of m.transactions.spans) {
       if (span.openedBy === 'autocommit') continue;
-      const added = new Map<string, number>();
+      // ADD … NOT VALID in this transaction, by relation/constraint (most transactions have none).
+      let added: Map<string, number> | undefined;
       for (const i of span.statements) {
         const s = m.statements[i];
         for (const e of s.prediction.effects) {
-          if (NOT_VALID.includes(e.code) && e.constraint && !s.fresh.has(e.relation)) added.set(`${e.relation}/${e.constraint}`, i);
-          if (e.code !== 'validate-constraint' || !e.constraint) continue;
+          if (NOT_VALID.includes(e.code) && e.constraint && !s.fresh.has(e.relation)) (added ??= new Map()).set(`${e.relation}/${e.constraint}`, i);
+          if (e.code !== 'validate-constraint' || !e.constraint || !added) continue;
           const at = added.get(`${e.relation}/${e.constraint}`);
           if (at === undefined) continue;
           hits.push({
