@@ -73,7 +73,9 @@ describe('deploy', () => {
       ['003', 'applied', 'octocat'],
     ]);
     expect(rows[0].checksum).toBe(opts.migrations![0].migration.checksum);
-    expect(rows[0].rollback_script).toBe('DROP TABLE accounts;');
+    // The plan made at apply time: drydock's header, then the down script as written.
+    expect(rows[0].rollback_script).toMatch(/^-- drydock:rollback down-script for 001\n/);
+    expect(rows[0].rollback_script).toContain('DROP TABLE accounts;');
     expect(rows[0].pitr_lsn).toBe(result.pitr?.lsn);
     expect(rows[1].statement_timings).toHaveLength(1);
     const valid = await withClient(url, (c) => c.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'accounts_email_idx'::regclass"));

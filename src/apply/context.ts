@@ -11,6 +11,8 @@ export interface ApplyContext {
   settings: ApplySettings;
   watchdog: Watchdog | null;
   log: (line: string) => void;
+  /** The target's URL, for side connections (a backfill's lag and lock-wait monitor); absent = none. */
+  databaseUrl?: string;
   /** Fields every history row of this deploy carries. */
   record: {
     appliedBy: string;

@@ -6,6 +6,7 @@
 import { inlinedInsertHistory, insertHistory } from '../deploy/history';
 import type { ParsedMigration } from '../engine/types';
 import type { ParsedStatement } from '../parse/parser';
+import { CheckFailedError, CheckOutcome, firstFailure, runChecks } from '../data/verify';
 import { BatchError, buildBatch, runBatch } from './batch';
 import type { ApplyContext } from './context';
 import { describeApplyError, toApplyError } from './errors';
@@ -28,12 +29,17 @@ export async function applyInTransaction(
   const started = Date.now();
   let timings: StatementTiming[] = [];
   let failedAt: ParsedStatement | null = null;
+  let checks: CheckOutcome[] = [];
 
   const outcome = await withRetries(ctx, label, async () => {
     try {
       const ran = await runBatch(client, batch, statements.length);
       timings = timingsFrom(statements, ran.marks);
       const measured = compareMeasurements(relations, ran.before!, ran.after!);
+      // Data checks run in the migration's transaction: a failure rolls the migration back.
+      checks = await runChecks(client, pm);
+      const failedCheck = firstFailure(checks);
+      if (failedCheck) throw new CheckFailedError(failedCheck);
       const row = inlinedInsertHistory(client, {
         ...historyFields(ctx, pm),
         status: 'applied',
@@ -57,9 +63,12 @@ export async function applyInTransaction(
   const attempts = outcome.retries + 1;
   timings = timings.map((t) => ({ ...t, attempts }));
   if (outcome.ok) {
-    return result(pm, 'applied', Date.now() - started, outcome.value.walBytes, timings, outcome.value.sizes, outcome.retries);
+    return { ...result(pm, 'applied', Date.now() - started, outcome.value.walBytes, timings, outcome.value.sizes, outcome.retries), checks };
   }
-  const error = toApplyError(outcome.error, pm, failedAt, 0);
+  const error =
+    outcome.error instanceof CheckFailedError
+      ? { ...toApplyError(outcome.error, pm, null, 0), path: outcome.error.check.path, line: outcome.error.check.line }
+      : toApplyError(outcome.error, pm, failedAt, 0);
   await insertHistory(client, {
     ...historyFields(ctx, pm),
     status: 'failed',
@@ -68,7 +77,7 @@ export async function applyInTransaction(
     statementsDone: 0,
     error: describeApplyError(error),
   });
-  return { ...result(pm, 'failed', Date.now() - started, null, timings, [], outcome.retries), error };
+  return { ...result(pm, 'failed', Date.now() - started, null, timings, [], outcome.retries), error, checks };
 }
 
 /** Statement k took from marker k to marker k+1; statements without both markers did not finish. */

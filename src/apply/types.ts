@@ -47,9 +47,14 @@ export interface MigrationApplyResult {
   error: ApplyError | null;
   /** For a failed non-transactional migration: what to clean up before `drydock resolve`. */
   cleanup: string[];
+  /** A batched backfill's run (src/data): batches, progress, lock waits observed. */
+  backfill?: import('../data/executor').BackfillResult | null;
+  /** Verify checks run before commit (src/data/verify.ts). */
+  checks?: import('../data/verify').CheckOutcome[];
 }
 
-export type ApplyMode = 'transaction' | 'statements' | 'script';
+/** Also "batched" (a drydock:batch backfill, src/data) and "code" (a TypeScript/JavaScript migration). */
+export type ApplyMode = 'transaction' | 'statements' | 'script' | 'batched' | 'code';
 
 export interface ApplyError {
   message: string;

@@ -176,6 +176,7 @@ async function applyAll(
     settings,
     watchdog,
     log,
+    databaseUrl: options.databaseUrl,
     record: {
       appliedBy: run.actor,
       deployId: run.deployId,

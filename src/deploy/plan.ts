@@ -1,5 +1,6 @@
 /** What a deploy would do: compare the migration files with drydock's history on the target. */
 import type { ParsedMigration } from '../engine/types';
+import { isResumableBackfill } from '../data/resume';
 import { countsAsApplied, isBlocking, latestByVersion } from './history';
 import type { HistoryRow } from './types';
 
@@ -54,6 +55,8 @@ export function planDeploy(migrations: ParsedMigration[], history: HistoryRow[])
   }
   const known = new Set(ups.map((m) => m.migration.id));
   const missingFiles = [...latest.values()].filter((r) => countsAsApplied(r) && !known.has(r.version)).map((r) => r.version);
-  const blocking = [...latest.values()].filter(isBlocking);
+  // An interrupted or failed batched backfill is not blocking: the next deploy resumes its batches.
+  const resumable = new Set(ups.filter(isResumableBackfill).map((m) => m.migration.id));
+  const blocking = [...latest.values()].filter((row) => isBlocking(row) && !(row.status === 'running' && resumable.has(row.version)));
   return { pending, appliedCount, edited, blocking, outOfOrder, missingFiles };
 }

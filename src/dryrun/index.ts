@@ -20,7 +20,8 @@ import { describeStep } from '../rollback/stored-script';
 import { Script, upScript } from './script';
 import { replayFailure } from './server-error';
 import { installTracer } from './trace-query';
-import { traceScript, TraceSession } from './tracer';
+import { TraceSession } from './tracer';
+import { checkMigrationData, replayCodeMigration, traceMigration } from '../data/dryrun';
 import type { DryRunOptions, DryRunResult } from './types';
 
 export type { DryRunOptions, DryRunResult, DryRunTimings } from './types';
@@ -73,7 +74,8 @@ export async function dryRun(migrations: ParsedMigration[], options: DryRunOptio
       }
       // Every new migration's way back is proven: its down script, or the generated rollback.
       const before = options.roundTrip !== false ? await snapshotCatalog(client) : null;
-      const error = await traceScript(session, upScript(m), m.migration);
+      // Data migrations (src/data): code modules, batched backfills, and the data checks after each.
+      const error = (await traceMigration(session, m, log)) ?? (await checkMigrationData(client, m));
       if (error) {
         failed = { migration: m.migration.id, path: error.path, line: error.line, column: error.column, message: error.message };
         log(`dry run: ${error.path}:${error.line}:${error.column}: ${error.message}; later migrations not traced`);
@@ -116,6 +118,7 @@ export async function dryRun(migrations: ParsedMigration[], options: DryRunOptio
 }
 
 async function replayOrThrow(client: Parameters<typeof replayScript>[0], m: ParsedMigration): Promise<void> {
+  if (await replayCodeMigration(client, m)) return;
   const script = upScript(m);
   const error = await replayScript(client, script);
   if (error) throw replayFailure(error, script, `migration ${m.migration.id}`);

@@ -8,6 +8,10 @@ import { loadParser, ParsedFile, parseSql, ParsedStatement } from '../parse/pars
 import { DrydockError, isDrydockError } from '../util/errors';
 import type { Migration, Statement } from '../report/types';
 import type { ParsedMigration } from './types';
+import { batchPlanOf } from '../data/batch-plan';
+import { codeMigration } from '../data/code-parsed';
+import { isCodeMigrationPath } from '../data/code-migration';
+import { splitVerifySection } from '../data/verify';
 
 export interface LoadedMigrations {
   discovery: DiscoveryResult;
@@ -21,6 +25,8 @@ export async function loadMigrations(options: DiscoveryOptions): Promise<LoadedM
 
 /** Parse one discovered file (up and down) into the pipeline's form. Throws DrydockError on bad SQL. */
 export function parseMigration(file: MigrationFile): ParsedMigration {
+  if (isCodeMigrationPath(file.path)) return codeMigration(file);
+  splitVerifySection(file);
   const parsed = parseSql(file.sql, file.path, { lineOffset: file.sqlStartLine - 1 });
   Object.assign(file, runnerTransactionMode(file, parsed.statements));
   let parsedDown: ParsedFile | null = null;
@@ -51,7 +57,10 @@ export function parseMigration(file: MigrationFile): ParsedMigration {
     roundTrip: null,
     lockWindows: [],
   };
-  return { migration, file, parsed, parsedDown, downError };
+  const pm: ParsedMigration = { migration, file, parsed, parsedDown, downError };
+  // A misused drydock:batch directive is a user error at load time, naming file:line.
+  batchPlanOf(pm);
+  return pm;
 }
 
 /** Runners that add no BEGIN of their own: the file is sent as one query, an implicit transaction. */

@@ -19,6 +19,7 @@ import { formatBytes, formatMs } from './format';
 import { assessLockWindows } from './impact';
 import { calibratedEstimate, ciOnlyEstimate, constantEstimate, describeTable, ModelledEstimate, unavailableEstimate } from './model';
 import { UnsupportedColumnError } from './synth';
+import { backfillEstimate } from '../data/estimate';
 import { resolveThresholds, severityFor } from './thresholds';
 import type { EstimateOptions, EstimateSummary, HardwareFactor, MigrationEstimate, Thresholds } from './types';
 
@@ -56,7 +57,8 @@ export async function estimate(migrations: ParsedMigration[], options: EstimateO
       for (const statement of pm.migration.statements) {
         const cls = classifyStatement(statement, pm.parsed.statements[statement.index]?.ast);
         if (!cls || statement.durationMs === null) continue;
-        statement.estimate = ciOnlyEstimate(statement, cls);
+        // A batched backfill's trace is one batch: the estimate is the whole backfill (src/data/estimate.ts).
+        statement.estimate = statement.batch ? backfillEstimate(statement.batch, statement.batch.totalRows, 'dry-run table size') : ciOnlyEstimate(statement, cls);
         summary.estimatedStatements++;
       }
       for (const window of pm.migration.lockWindows ?? []) window.estimatedHoldMs = null;
@@ -89,7 +91,10 @@ export async function estimate(migrations: ParsedMigration[], options: EstimateO
         } else {
           model = constantEstimate(statement, cls, constantReason(cls, lookup, session), hw);
         }
-        statement.estimate = model.estimate;
+        const rows = statement.batch && cls.table ? productionRows(lookup(cls.table) ?? null) : null;
+        statement.estimate = statement.batch
+          ? backfillEstimate(statement.batch, rows ?? statement.batch.totalRows, rows === null ? 'dry-run table size' : 'production rows')
+          : model.estimate;
         summary.estimatedStatements++;
         addStatementFindings(pm, statement, model, stats, thresholds);
       }

@@ -112,6 +112,27 @@ export interface Statement {
   timeouts?: { lockTimeout: string; statementTimeout: string } | null;
   error?: ServerError | null;
   estimate?: Estimate | null;
+  /** A drydock:batch backfill (docs/data-migrations.md): the dry run traced one batch of it. */
+  batch?: BatchTrace | null;
+  /** For a TypeScript/JavaScript migration: the call site (file:line) in the module that sent it. */
+  origin?: { path: string; line: number; column: number } | null;
+}
+
+export interface BatchTrace {
+  key: string;
+  size: number;
+  pauseMs: number;
+  /** Keys in the dry-run table, and the batches they make. */
+  totalRows: number;
+  batches: number;
+  /** The first batch's SQL, as traced: the statement with the key range AND-ed onto its WHERE. */
+  batchSql: string;
+  /** The traced batch: keys walked, rows changed, time (its row-lock window). */
+  tracedKeys: number;
+  tracedRows: number;
+  tracedBatchMs: number;
+  /** Whole backfill at the dry-run size: batches × batch time + pauses. */
+  estimatedTotalMs: number;
 }
 
 export interface ScanTrace {
@@ -167,6 +188,8 @@ export interface Migration {
   /** The way back, validated by the round trip: a written down script or a generated one. */
   rollback?: RollbackSummary | null;
   lockWindows?: LockWindow[];
+  /** Data checks (verify SQL) run after the migration in the dry run. */
+  checks?: { path: string; line: number; sql: string; ok: boolean; message: string | null }[];
 }
 
 export interface LockWindow {

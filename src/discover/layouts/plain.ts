@@ -5,9 +5,17 @@
 import { basename } from 'node:path';
 import { readScript, repoPath } from '../context';
 import { compareDigits, sortUnique } from '../ordering';
-import { childPath, type DirectoryListing, type Layout, makeMigration, misnamedFileError } from './layout';
+import { attached, childPath, type DirectoryListing, type Layout, makeMigration, misnamedFileError } from './layout';
 
-const NUMBERED = /^(\d+)[-_. ]*(.*)\.sql$/;
+const NUMBERED = /^(\d+)[-_. ]*(.*)\.(?:sql|ts|js)$/;
+/** A data check sibling (src/data/verify.ts): `0002_backfill.verify.sql` checks `0002_backfill.sql` (or .ts). */
+const VERIFY_SUFFIX = '.verify.sql';
+
+function isMigrationFile(name: string): boolean {
+  if (name.endsWith(VERIFY_SUFFIX)) return false;
+  // TypeScript/JavaScript migrations (src/data/code-migration.ts); declaration files are not migrations.
+  return name.endsWith('.sql') || ((name.endsWith('.ts') || name.endsWith('.js')) && !name.endsWith('.d.ts') && NUMBERED.test(name));
+}
 
 /** Folders the postgres Docker image (and copies of its convention) runs with psql at startup. */
 const INIT_SCRIPT_DIRS = new Set(['init-scripts', 'initdb', 'initdb.d', 'docker-entrypoint-initdb.d']);
@@ -25,7 +33,7 @@ export const plainLayout: Layout = {
   },
   load(dir, context) {
     const entries = dir.files
-      .filter((f) => f.endsWith('.sql'))
+      .filter(isMigrationFile)
       .map((name) => {
         const match = NUMBERED.exec(name);
         const absPath = childPath(dir, name);
@@ -33,8 +41,10 @@ export const plainLayout: Layout = {
         if (!match) throw misnamedFileError(path, '<number>_<description>.sql, e.g. 0001_create_users.sql');
         return { version: match[1], description: match[2], path, absPath };
       });
-    return sortUnique(entries, (e) => e.version, compareDigits).map((e) =>
-      makeMigration('plain', readScript(context, e.absPath), { id: e.version, description: e.description }),
-    );
+    return sortUnique(entries, (e) => e.version, compareDigits).map((e) => {
+      const verifyName = e.absPath.replace(/\.(sql|ts|js)$/, VERIFY_SUFFIX);
+      const verify = dir.files.includes(basename(verifyName)) ? attached(readScript(context, verifyName)) : null;
+      return makeMigration('plain', readScript(context, e.absPath), { id: e.version, description: e.description, verify });
+    });
   },
 };

@@ -1,0 +1,40 @@
+/**
+ * A TypeScript/JavaScript migration in the pipeline's form. Its SQL is only known when it runs:
+ * statically it has no statements (and a finding saying so); the dry run fills them from the
+ * queries the module sends (./dryrun.ts).
+ */
+import type { MigrationFile } from '../discover/types';
+import type { ParsedMigration } from '../engine/types';
+import type { Migration } from '../report/types';
+
+export function codeMigration(file: MigrationFile): ParsedMigration {
+  file.transactional = true;
+  file.transactionSource = 'code migration: up(db) runs in one transaction';
+  const migration: Migration = {
+    id: file.id,
+    description: file.description,
+    path: file.path,
+    layout: file.layout,
+    direction: file.direction,
+    transactional: true,
+    transactionSource: file.transactionSource,
+    checksum: file.checksum,
+    downPath: null,
+    isNew: file.isNew,
+    statements: [],
+    findings: [
+      {
+        rule: 'runtime-sql',
+        severity: 'info',
+        message: 'a TypeScript/JavaScript migration: its SQL is only known at run time, so static analysis cannot check it; the dry run traces every query it sends',
+        suggestion: 'run drydock check with a dry run (the default) to see its statements, locks and timings',
+        id: `runtime-sql:${file.id}`,
+        path: file.path,
+        line: 1,
+      },
+    ],
+    roundTrip: null,
+    lockWindows: [],
+  };
+  return { migration, file, parsed: { statements: [], trailingComments: [] }, parsedDown: null, downError: null };
+}
