@@ -4,29 +4,25 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command, Io, Values } from './cli/command';
-import { baseline, importHistory } from './cli/commands/adopt';
-import { check } from './cli/commands/check';
-import { deploy } from './cli/commands/deploy';
-import { resolve } from './cli/commands/resolve';
-import { restore } from './cli/commands/restore';
-import { recoveryPlan, rollback } from './cli/commands/rollback';
-import { snapshot } from './cli/commands/snapshot';
-import { status } from './cli/commands/status';
 import { DrydockError, EXIT_INTERNAL, EXIT_USAGE, isDrydockError } from './util/errors';
 import { redact } from './util/secrets';
 import { TOOL_VERSION } from './version';
 
-const COMMANDS: Record<string, Command> = {
-  check,
-  snapshot,
-  deploy,
-  status,
-  rollback,
-  'recovery-plan': recoveryPlan,
-  restore,
-  baseline,
-  'import-history': importHistory,
-  resolve,
+/**
+ * Each command's module is loaded only when it runs: `check --static` should not pay for the AWS
+ * SDK or Octokit. The summaries for the help text stay here.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
+  check: { summary: 'analyse and dry-run migrations; report locks, rewrites, timings and findings', load: () => require('./cli/commands/check').check },
+  snapshot: { summary: 'read production catalog statistics (never rows) into a file for PR estimates', load: () => require('./cli/commands/snapshot').snapshot },
+  deploy: { summary: 'apply pending migrations: pre-flight, deploy lock, backup to S3, safe apply, verify', load: () => require('./cli/commands/deploy').deploy },
+  status: { summary: 'show applied, pending and failed migrations, and who holds the deploy lock', load: () => require('./cli/commands/status').status },
+  rollback: { summary: 'undo deployed migrations with the rollback scripts stored at deploy time', load: () => require('./cli/commands/rollback').rollback },
+  'recovery-plan': { summary: 'print the point-in-time recovery target recorded before a deploy, with the steps', load: () => require('./cli/commands/rollback').recoveryPlan },
+  restore: { summary: 'restore a backup from S3 (sha256-checked) into a new database, or over one with --overwrite', load: () => require('./cli/commands/restore').restore },
+  baseline: { summary: 'record every migration up to VERSION as applied, without running it', load: () => require('./cli/commands/adopt').baseline },
+  'import-history': { summary: "adopt another runner's history (Prisma, Flyway, golang-migrate, dbmate, diesel)", load: () => require('./cli/commands/adopt').importHistory },
+  resolve: { summary: 'unblock deploys after a failed non-transactional migration was cleaned up by hand', load: () => require('./cli/commands/resolve').resolve },
 };
 
 function mainHelp(): string {
@@ -52,8 +48,9 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       io.stdout(`${TOOL_VERSION}\n`);
       return 0;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new DrydockError(`unknown command "${name}"`, { fix: `use one of: ${Object.keys(COMMANDS).join(', ')}` });
+    const entry = COMMANDS[name];
+    if (!entry) throw new DrydockError(`unknown command "${name}"`, { fix: `use one of: ${Object.keys(COMMANDS).join(', ')}` });
+    const command = entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(command.usage + '\n');
       return 0;

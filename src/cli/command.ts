@@ -13,7 +13,6 @@ export interface Io {
 }
 
 export interface Command {
-  summary: string;
   usage: string;
   options: Options;
   /** Returns the exit code. */

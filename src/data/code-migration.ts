@@ -9,7 +9,6 @@
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as nodePath from 'node:path';
-import { transform } from 'sucrase';
 import { DrydockError } from '../util/errors';
 import type { MigrationDb } from './db';
 
@@ -33,6 +32,8 @@ export function loadCodeMigration(absPath: string, displayPath: string): CodeMig
   try {
     const source = fs.readFileSync(absPath, 'utf8');
     const typescript = /\.[cm]?ts$/.test(absPath);
+    // Required here, not at the top: only a project with code migrations pays for loading sucrase.
+    const { transform } = require('sucrase') as typeof import('sucrase');
     const code = transform(source, {
       transforms: typescript ? ['typescript', 'imports'] : ['imports'],
       filePath: absPath,

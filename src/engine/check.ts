@@ -6,9 +6,6 @@ import * as path from 'node:path';
 import { analyse } from '../analyse';
 import { loadConfig } from '../config';
 import type { DiscoveredSource } from '../discover/types';
-import { dryRun } from '../dryrun';
-import { startEphemeralServer } from '../dryrun/providers';
-import { estimate, loadStats } from '../estimate';
 import { exitCodeFor, summarise } from '../report/summary';
 import type { LayoutName, Report, Severity } from '../report/types';
 import { TOOL_VERSION } from '../version';
@@ -66,29 +63,18 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let server: Report['server'] = null;
   let pgVersion = options.pgVersion ?? config.pgVersion;
   if (options.mode === 'dry-run' && migrations.some((m) => m.migration.isNew)) {
-    const cacheDir = options.cacheDir === undefined ? path.join(options.cwd, '.drydock-cache') : options.cacheDir;
-    const ephemeral = await startEphemeralServer({ shadowUrl: options.shadowUrl, pgVersion: options.pgVersion, cacheDir: cacheDir ?? undefined });
-    try {
-      server = { version: ephemeral.version, versionNum: ephemeral.versionNum, provider: ephemeral.provider };
-      log(`dry run on PostgreSQL ${ephemeral.version} (${ephemeral.provider})`);
-      pgVersion = Math.floor(ephemeral.versionNum / 10000);
-      const setupSqlPath = options.setupSqlPath ?? config.setupSql;
-      const dryRunResult = await dryRun(migrations, {
-        server: ephemeral,
-        setupSqlPath: setupSqlPath ? path.resolve(options.cwd, setupSqlPath) : undefined,
-        cacheDir,
-        roundTrip: true,
-        log,
-      });
-      await estimate(migrations, {
-        server: ephemeral,
-        stats: options.statsFile ? loadStats(path.resolve(options.cwd, options.statsFile)) : null,
-        baseSchemaDatabase: dryRunResult.baseSchemaDatabase ?? undefined,
-        log,
-      });
-    } finally {
-      await ephemeral.stop();
-    }
+    // Loaded only for a dry run: a static check needs neither node-postgres nor the estimator.
+    const { traceAndEstimate } = require('./trace') as typeof import('./trace');
+    const setupSql = options.setupSqlPath ?? config.setupSql;
+    server = await traceAndEstimate(migrations, {
+      shadowUrl: options.shadowUrl,
+      pgVersion: options.pgVersion,
+      cacheDir: options.cacheDir === undefined ? path.join(options.cwd, '.drydock-cache') : options.cacheDir,
+      setupSqlPath: setupSql ? path.resolve(options.cwd, setupSql) : undefined,
+      statsPath: options.statsFile ? path.resolve(options.cwd, options.statsFile) : undefined,
+      log,
+    });
+    pgVersion = Math.floor(server.versionNum / 10000);
   }
 
   analyse(migrations, { pgVersion, config });

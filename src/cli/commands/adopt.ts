@@ -5,7 +5,6 @@ import type { Command } from '../command';
 import { actor, CONNECTION_OPTIONS, CONNECTION_USAGE, databaseUrl, MIGRATION_OPTIONS, migrationsFrom, requiredString, stringOption } from '../values';
 
 export const baseline: Command = {
-  summary: 'record every migration up to VERSION as applied, without running it',
   usage: `drydock baseline --to VERSION [DIR...] --database-url URL
 
   For a database whose schema already matches those migrations.
@@ -23,7 +22,6 @@ ${CONNECTION_USAGE}`,
 const TOOLS: (ForeignTool | 'auto')[] = ['auto', 'prisma', 'flyway', 'golang-migrate', 'dbmate', 'diesel'];
 
 export const importHistory: Command = {
-  summary: "adopt another runner's history (Prisma, Flyway, golang-migrate, dbmate, diesel)",
   usage: `drydock import-history --from TOOL [DIR...] --database-url URL [--table NAME]
 
   --from TOOL          ${TOOLS.join(', ')}

@@ -9,7 +9,6 @@ import type { Command } from '../command';
 import { failOnOption, intOption, layoutOption, stringOption } from '../values';
 
 export const check: Command = {
-  summary: 'analyse and dry-run migrations; report locks, rewrites, timings and findings',
   usage: `drydock check [DIR...] [options]
 
   DIR...               migration folders (default: detect from the repository root)

@@ -1,9 +1,9 @@
 import { deploy as runDeploy } from '../../deploy';
 import type { Command } from '../command';
-import { actor, BACKUP_OPTIONS, BACKUP_USAGE, backupStep, CONNECTION_OPTIONS, CONNECTION_USAGE, databaseUrl, MIGRATION_OPTIONS, migrationsFrom, SAFETY_OPTIONS, SAFETY_USAGE, safety } from '../values';
+import { BACKUP_OPTIONS, BACKUP_USAGE, backupStep } from '../backup-options';
+import { actor, CONNECTION_OPTIONS, CONNECTION_USAGE, databaseUrl, MIGRATION_OPTIONS, migrationsFrom, SAFETY_OPTIONS, SAFETY_USAGE, safety } from '../values';
 
 export const deploy: Command = {
-  summary: 'apply pending migrations: pre-flight, deploy lock, backup to S3, safe apply, verify',
   usage: `drydock deploy [DIR...] --database-url URL [options]
 
   DIR...               migration folders (default: detect from the repository root)

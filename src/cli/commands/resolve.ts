@@ -4,7 +4,6 @@ import type { Command } from '../command';
 import { actor, CONNECTION_OPTIONS, CONNECTION_USAGE, databaseUrl, MIGRATION_OPTIONS, namedMigrations, requiredString } from '../values';
 
 export const resolve: Command = {
-  summary: 'unblock deploys after a failed non-transactional migration was cleaned up by hand',
   usage: `drydock resolve --version V (--applied | --rolled-back) --database-url URL
 
   --applied            its effect was completed by hand: record it as applied

@@ -3,10 +3,10 @@ import { restoreBackup } from '../../restore';
 import { DrydockError } from '../../util/errors';
 import { registerSecret } from '../../util/secrets';
 import type { Command } from '../command';
-import { requiredString, S3_OPTIONS, S3_USAGE, s3Location, stringOption } from '../values';
+import { S3_OPTIONS, S3_USAGE, s3Location } from '../backup-options';
+import { requiredString, stringOption } from '../values';
 
 export const restore: Command = {
-  summary: 'restore a backup from S3 (sha256-checked) into a new database, or over one with --overwrite',
   usage: `drydock restore --backup s3://BUCKET/KEY|latest --target-url URL [options]
 
   --backup WHAT        an s3:// object, or "latest" (needs --bucket; newest backup of --database)

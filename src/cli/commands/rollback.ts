@@ -1,26 +1,10 @@
 import { recoveryPlan as printRecoveryPlan, rollback as runRollback } from '../../rollback';
 import { DrydockError } from '../../util/errors';
 import type { Command } from '../command';
-import {
-  actor,
-  BACKUP_OPTIONS,
-  BACKUP_USAGE,
-  backupStep,
-  CONNECTION_OPTIONS,
-  CONNECTION_USAGE,
-  databaseUrl,
-  intOption,
-  MIGRATION_OPTIONS,
-  namedMigrations,
-  requiredString,
-  SAFETY_OPTIONS,
-  SAFETY_USAGE,
-  safety,
-  stringOption,
-} from '../values';
+import { BACKUP_OPTIONS, BACKUP_USAGE, backupStep } from '../backup-options';
+import { actor, CONNECTION_OPTIONS, CONNECTION_USAGE, databaseUrl, intOption, MIGRATION_OPTIONS, namedMigrations, requiredString, SAFETY_OPTIONS, SAFETY_USAGE, safety, stringOption } from '../values';
 
 export const rollback: Command = {
-  summary: 'undo deployed migrations with the rollback scripts stored at deploy time',
   usage: `drydock rollback (--to VERSION | --steps N) --database-url URL [options]
 
   --to VERSION         roll back everything applied after VERSION
@@ -68,7 +52,6 @@ ${BACKUP_USAGE}`,
 };
 
 export const recoveryPlan: Command = {
-  summary: 'print the point-in-time recovery target recorded before a deploy, with the steps',
   usage: `drydock recovery-plan --deploy ID --database-url URL
 
   --deploy ID          the deploy id shown by \`drydock deploy\` and \`drydock status\``,

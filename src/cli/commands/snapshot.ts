@@ -5,7 +5,6 @@ import type { Command } from '../command';
 import { databaseUrl, intOption, requiredString } from '../values';
 
 export const snapshot: Command = {
-  summary: 'read production catalog statistics (never rows) into a file for PR estimates',
   usage: `drydock snapshot --database-url URL --out stats.json [--schema NAME]... [--sample-seconds N]
 
   --database-url URL   a read-only role with pg_read_all_stats (or env DRYDOCK_DATABASE_URL)

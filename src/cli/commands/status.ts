@@ -3,7 +3,6 @@ import type { Command } from '../command';
 import { CONNECTION_OPTIONS, databaseUrl, MIGRATION_OPTIONS, namedMigrations } from '../values';
 
 export const status: Command = {
-  summary: 'show applied, pending and failed migrations, and who holds the deploy lock',
   usage: `drydock status [DIR...] --database-url URL [--layout NAME]
 
   With DIR, pending migrations and applied ones whose file changed are listed too.`,
