@@ -45,8 +45,8 @@ describe('loadConfig', () => {
     const config = loadConfig(dir);
     expect(config).toMatchObject({ pgVersion: 16, failOn: 'warning', setupSql: 'db/setup.sql', runnerTimeouts: { lockTimeout: '5s', statementTimeout: null } });
     expect(config.rules['prefer-identity'].enabled).toBe(false);
-    expect(config.rules['drop-column']).toEqual({ enabled: true, severity: 'error' });
-    expect(config.rules['rename-column']).toEqual({ enabled: true, severity: 'info' });
+    expect(config.rules['drop-column']).toEqual({ enabled: true, severity: 'error', configured: true });
+    expect(config.rules['rename-column']).toEqual({ enabled: true, severity: 'info', configured: true });
   });
 
   it('reads the "drydock" key of package.json, and an explicit path', () => {

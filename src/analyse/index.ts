@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/types';
 import type { ParsedMigration } from '../engine/types';
+import type { Finding } from '../report/types';
 import type { LockEntry } from '../report/types';
 import { predictLocks, Prediction } from './catalog';
 import { computeLockWindows } from './lock-windows';
@@ -29,6 +30,24 @@ export interface AnalyseOptions {
 }
 
 export { predictLocks } from './catalog';
+
+/**
+ * Findings the dry run, the estimator and the round trip raised before analysis: the config turns
+ * them off or overrides their severity like any other rule's.
+ */
+function applyStageRuleSettings(migration: ParsedMigration['migration'], config: ResolvedConfig): void {
+  const apply = (findings: Finding[]) => {
+    for (let i = findings.length - 1; i >= 0; i--) {
+      const setting = config.rules[findings[i].rule];
+      // Only what the user configured: the estimator's severities come from its thresholds.
+      if (!setting?.configured) continue;
+      if (!setting.enabled) findings.splice(i, 1);
+      else findings[i].severity = setting.severity;
+    }
+  };
+  apply(migration.findings);
+  for (const s of migration.statements) apply(s.findings);
+}
 export { RULES, RULE_IDS, findRule } from './rules/registry';
 
 export function analyse(migrations: ParsedMigration[], options: AnalyseOptions): void {
@@ -42,6 +61,7 @@ export function analyse(migrations: ParsedMigration[], options: AnalyseOptions):
 
 function analyseMigration(pm: ParsedMigration, schema: SchemaState, options: AnalyseOptions): void {
   const { migration, parsed } = pm;
+  applyStageRuleSettings(migration, options.config);
   const transactions = modelTransactions(parsed.statements, runnerTransaction(migration.layout, migration.transactional));
   const runner = options.config.runnerTimeouts;
   const timeouts = new TimeoutTracker({ lockTimeout: runner.lockTimeout, statementTimeout: runner.statementTimeout });

@@ -19,7 +19,8 @@ const MAX_VERSION = 18;
 
 export function loadConfig(cwd: string, explicitPath?: string): ResolvedConfig {
   const found = explicitPath ? readExplicit(path.resolve(cwd, explicitPath)) : readImplicit(cwd);
-  return resolveConfig(found?.config ?? {}, found?.source ?? 'defaults');
+  // A file holding `null` is a bad config, not an absent one.
+  return resolveConfig(found ? found.config : {}, found?.source ?? 'defaults');
 }
 
 /** Validate a raw configuration object and apply defaults; `source` names it in errors. */
@@ -49,7 +50,7 @@ export function resolveConfig(raw: unknown, source: string): ResolvedConfig {
     if (!config.rules || typeof config.rules !== 'object' || Array.isArray(config.rules)) fail('"rules"', 'must be an object keyed by rule id', 'e.g. { "prefer-identity": false }');
     for (const [id, setting] of Object.entries(config.rules)) {
       if (!findRule(id)) fail(`"rules.${id}"`, 'names no drydock rule', `use one of: ${suggestRule(id)}`);
-      rules[id] = applyRuleSetting(rules[id], setting, `rules.${id}`, fail);
+      rules[id] = { ...applyRuleSetting(rules[id], setting, `rules.${id}`, fail), configured: true };
     }
   }
 

@@ -23,7 +23,8 @@ export interface DrydockConfig {
 export interface ResolvedConfig {
   pgVersion: number;
   failOn: Severity | 'never';
-  rules: Record<string, { enabled: boolean; severity: Severity }>;
+  /** Every rule's setting; `configured` marks the ones the config file set (not defaults). */
+  rules: Record<string, { enabled: boolean; severity: Severity; configured?: boolean }>;
   runnerTimeouts: { lockTimeout: string | null; statementTimeout: string | null };
   /** Path of a SQL file run before the history in the dry run (relative to the working directory). */
   setupSql?: string;

@@ -40,6 +40,7 @@ import { rule as unsafeTypeChange } from './unsafe-type-change';
 import { rule as unusedIgnore } from './unused-ignore';
 import { rule as vacuumFullCluster } from './vacuum-full-cluster';
 import { rule as validateInSameTransaction } from './validate-in-same-transaction';
+import { STAGE_RULES } from './stage-rules';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   unusedIgnore,
   vacuumFullCluster,
   validateInSameTransaction,
+  ...STAGE_RULES,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

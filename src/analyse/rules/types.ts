@@ -52,7 +52,7 @@ export interface Rule {
   severity: Severity;
   /** One line for docs and `drydock rules`. */
   summary: string;
-  /** Per statement (new migrations only). */
+  /** Per statement (new migrations only). Stage rules (./stage-rules.ts) have no check here. */
   check?(statement: StatementView, migration: MigrationView): readonly RuleHit[];
   /**
    * The only statements `check` can fire on, so the analyser skips the others without calling it:
