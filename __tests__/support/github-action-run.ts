@@ -130,6 +130,8 @@ export interface RunOptions {
   apiUrl: string;
   workspace: string;
   sha?: string;
+  /** More environment, as a workflow's `env:` would set it (e.g. GITHUB_TOKEN, DATABASE_URL). */
+  env?: Record<string, string>;
 }
 
 /** Run `node dist/index.js` with a runner-like environment; resolves when it exits. */
@@ -156,6 +158,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_RUN_ID: '4242',
     GITHUB_SHA: options.sha ?? '',
     RUNNER_TEMP: temp,
+    ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   const child = spawn(process.execPath, [DIST], { cwd: options.workspace, env });

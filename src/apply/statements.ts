@@ -102,7 +102,7 @@ export async function applyStatementByStatement(
 }
 
 /** INVALID indexes on these tables, as names DROP INDEX accepts. */
-async function invalidIndexes(client: ClientBase, relations: ReturnType<typeof relationsOfStatements>): Promise<string[]> {
+export async function invalidIndexes(client: ClientBase, relations: ReturnType<typeof relationsOfStatements>): Promise<string[]> {
   if (relations.length === 0) return [];
   const { rows } = await client.query<{ name: string }>(
     `SELECT i.indexrelid::regclass::text AS name FROM pg_index i

@@ -21,7 +21,7 @@ import { assertVerifiedBackup } from './backup-step';
 import { ensureHistorySchema, readHistory } from './history';
 import { acquireDeployLock, recordLockHolder, releaseDeployLock } from './lock';
 import { planDeploy } from './plan';
-import { adoptionLine, checksumLine, failuresLine, lockLine, pendingLine } from './preflight';
+import { adoptionLine, checksumLine, failuresLine, lockLine, nameInterruptedCleanup, pendingLine } from './preflight';
 import {
   connectionCheck,
   privilegesCheck,
@@ -102,6 +102,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       await recordLockHolder(client, actor, deployId);
       const history = await readHistory(client);
       const plan = planDeploy(migrations, history);
+      await nameInterruptedCleanup(client, plan, migrations);
       emit(pendingLine(plan));
       emit(checksumLine(plan));
       emit(failuresLine(plan));
@@ -153,6 +154,23 @@ async function runBackup(options: DeployOptions, log: (line: string) => void): P
   return record;
 }
 
+/** SQLSTATE classes and client errors that mean the session is gone (server restart, network cut, terminated backend). */
+const CONNECTION_GONE = /^(08|57P0[1-3])/;
+
+/**
+ * The target went away mid-migration (restart, failover, network): a user-facing error naming the
+ * migration and the recovery, instead of the driver's error escaping as a crash.
+ */
+function connectionLost(error: unknown, pm: ParsedMigration): DrydockError | null {
+  const { code, message } = error as { code?: string; message?: string };
+  const gone = (code !== undefined && CONNECTION_GONE.test(code)) || /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(message ?? '');
+  if (!gone) return null;
+  return new DrydockError(`lost the connection to the database while applying ${pm.migration.id}: ${redact(message ?? String(error))}`, {
+    position: { path: pm.migration.path },
+    fix: 'the server rolled back a transactional migration; an interrupted non-transactional one blocks deploys and `drydock status` says what to clean up. Deploy again once the database is reachable',
+  });
+}
+
 async function currentPitrMarker(client: Client): Promise<PitrMarker> {
   const { rows } = await client.query<{ lsn: string; time: Date }>('SELECT pg_current_wal_lsn()::text AS lsn, now() AS time');
   return { lsn: rows[0].lsn, time: rows[0].time.toISOString() };
@@ -193,7 +211,9 @@ async function applyAll(
       // Planned against the target's catalog before the migration changes it, and stored with it,
       // so a rollback later depends on neither the files nor the dry run.
       ctx.record.rollbackScript = await rollbackScriptFor(client, pending[i]);
-      const result = await applyMigration(ctx, pending[i], `[${i + 1}/${pending.length}] ${pending[i].migration.id}`);
+      const result = await applyMigration(ctx, pending[i], `[${i + 1}/${pending.length}] ${pending[i].migration.id}`).catch((error: unknown) => {
+        throw connectionLost(error, pending[i]) ?? error;
+      });
       results.push(result);
       progress.finished(i, result.durationMs, result.status === 'applied' ? `applied in ${formatMs(result.durationMs)}` : `FAILED: ${result.error?.message ?? ''}`);
       if (result.status !== 'applied') return false;

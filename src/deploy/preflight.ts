@@ -5,6 +5,9 @@
  */
 import type { ClientBase } from 'pg';
 import { formatMs } from '../apply/duration';
+import { relationsOfMigration } from '../apply/relations';
+import { invalidIndexes } from '../apply/statements';
+import type { ParsedMigration } from '../engine/types';
 import { detectForeignTools } from './foreign-history';
 import { describeHolder, LockAttempt } from './lock';
 import type { DeployPlan } from './plan';
@@ -69,6 +72,21 @@ export function failuresLine(plan: DeployPlan): PreflightLine {
     message: `${describeBlocking(row)}${plan.blocking.length > 1 ? ` (and ${plan.blocking.length - 1} more)` : ''}`,
     fix: `${row.cleanup ? `clean up: ${row.cleanup.replace(/\n/g, ' ')}; then ` : ''}run \`drydock resolve --version ${row.version} --applied|--rolled-back\``,
   };
+}
+
+/**
+ * A killed deploy never wrote the cleanup of the non-transactional migration it interrupted: name
+ * what such a run leaves behind — INVALID indexes (an interrupted CREATE INDEX CONCURRENTLY) on the
+ * tables the migration names — so the failed-migrations line says exactly what to drop.
+ */
+export async function nameInterruptedCleanup(client: ClientBase, plan: DeployPlan, migrations: ParsedMigration[]): Promise<void> {
+  for (const row of plan.blocking) {
+    if (row.status !== 'running' || row.cleanup) continue;
+    const file = migrations.find((m) => m.migration.id === row.version);
+    if (!file) continue;
+    const left = await invalidIndexes(client, relationsOfMigration(file));
+    if (left.length) row.cleanup = left.map((name) => `DROP INDEX CONCURRENTLY IF EXISTS ${name}; -- INVALID, left by the interrupted run`).join('\n');
+  }
 }
 
 export function describeBlocking(row: HistoryRow): string {

@@ -127,6 +127,15 @@ function installExitHooks(): void {
   }
 }
 
+/**
+ * The throwaway server runs untrusted SQL from pull requests, and a superuser can read its own
+ * environment (`COPY … FROM PROGRAM 'env'`). It gets none of drydock's: no GITHUB_TOKEN, database
+ * URL, PGPASSWORD or AWS keys — only what finding programs and the C locale need.
+ */
+function serverEnvironment(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', LANG: 'C' };
+}
+
 export interface StartOptions {
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
@@ -158,7 +167,7 @@ export async function startCluster(install: BinaryInstall, options: StartOptions
     fs.chownSync(socketDir, user.uid, user.gid);
   }
   const run = (binary: string, args: string[]) => {
-    const result = spawnSync(path.join(install.binDir, binary), args, { encoding: 'utf8', ...(user ?? {}), cwd: root });
+    const result = spawnSync(path.join(install.binDir, binary), args, { encoding: 'utf8', ...(user ?? {}), cwd: root, env: serverEnvironment() });
     if (result.status !== 0) {
       throw new DrydockError(`${binary} failed for the ephemeral PostgreSQL ${install.version} (${install.binDir})`, {
         details: [(result.stderr || result.stdout || String(result.error ?? '')).trim()],
@@ -178,7 +187,7 @@ export async function startCluster(install: BinaryInstall, options: StartOptions
   const pgCtl = path.join(install.binDir, 'pg_ctl');
   const stopNow = (mode: 'fast' | 'immediate') => {
     running.delete(cluster);
-    spawnSync(pgCtl, ['stop', '-D', dataDir, '-m', mode, '-w'], { stdio: 'ignore', ...(user ?? {}) });
+    spawnSync(pgCtl, ['stop', '-D', dataDir, '-m', mode, '-w'], { stdio: 'ignore', ...(user ?? {}), env: serverEnvironment() });
     fs.rmSync(socketDir, { recursive: true, force: true });
     if (!options.dataDir) fs.rmSync(root, { recursive: true, force: true });
   };
