@@ -4,7 +4,10 @@
  * Measures wall time of each tool as its own process (median of several interleaved runs), then
  * compares findings by category. Writes bench/results/lint.md and prints it.
  *
- * Needs the compiled lib/ (npx tsc -p tsconfig.json) and node_modules/.bin/squawk.
+ * Needs the compiled lib/ (npx tsc -p tsconfig.json) and squawk's native binary: the devDependency
+ * @squawk-cli/linux-x64 (squawk-cli's own npm wrapper cannot be locked here: its other platform
+ * packages are not on this registry, which breaks `npm ci`). Running the binary directly also
+ * keeps a Node wrapper's start-up out of squawk's time.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -12,8 +15,16 @@ const path = require('node:path');
 const { compare } = require('./lint-compare');
 
 const ROOT = path.join(__dirname, '..');
-const CORPUS = process.env.DRYDOCK_LINT_CORPUS ?? '/work/shared/corpora/lemmy/migrations';
-const SQUAWK = path.join(ROOT, 'node_modules', '.bin', 'squawk');
+const CORPUS = process.env.DRYDOCK_LINT_CORPUS ?? path.resolve(ROOT, '..', 'shared', 'corpora', 'lemmy', 'migrations');
+const SQUAWK = path.join(ROOT, 'node_modules', '@squawk-cli', 'linux-x64', 'bin', 'squawk');
+if (!fs.existsSync(SQUAWK)) {
+  console.log(`skipped: ${SQUAWK} is absent (squawk's binary is installed on linux-x64 only)`);
+  process.exit(0);
+}
+if (!fs.existsSync(CORPUS)) {
+  console.log(`skipped: ${CORPUS} is absent (the corpora live beside the project in ../shared)`);
+  process.exit(0);
+}
 const RUNS = Number(process.env.DRYDOCK_LINT_RUNS ?? 5);
 const PG_VERSION = 15; // squawk's default target
 

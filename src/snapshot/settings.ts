@@ -11,6 +11,9 @@ const REPORTED_SETTINGS = [
   'max_worker_processes',
   'min_parallel_table_scan_size',
   'effective_io_concurrency',
+  // Join memory decides the FK-validation plan (hash vs merge anti-join): src/estimate/memory.ts.
+  'work_mem',
+  'hash_mem_multiplier',
 ];
 
 const NUMERIC_SETTINGS = [
