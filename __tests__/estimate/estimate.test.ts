@@ -64,6 +64,8 @@ test('a rewrite calibrated up to the production size: estimate, hold time and an
   expect(statement.estimate!.lowMs).toBeCloseTo(statement.estimate!.ms * 0.5, 6);
   expect(statement.estimate!.highMs).toBeCloseTo(statement.estimate!.ms * 3, 6); // no extrapolation: no widening
   expect(statement.estimate!.basis).toMatch(/fitted on 1\.0 k\/3\.0 k\/10 k synthetic rows/);
+  // The rewrite's index rebuilds (the primary key) are timed with REINDEX and fitted as a sort.
+  expect(statement.estimate!.basis).toMatch(/T = heap copy: fixed \+ per-byte cost × heap\+TOAST bytes = .*; plus index rebuilds \(REINDEX timed apart\): fixed \+ cost × n·log2 n = /);
   expect(statement.estimate!.basis).toMatch(/production \d+(\.\d)? [kM]B heap\+TOAST of public\.items \(10 k rows\)/);
   const window = pm.migration.lockWindows!.find((w) => w.relation === 'public.items')!;
   expect(window.estimatedHoldMs).toBeCloseTo(statement.estimate!.ms, 6);
@@ -104,6 +106,13 @@ CREATE INDEX CONCURRENTLY items_label_idx ON items (label)`);
   expect(update.estimate!.basis).toMatch(/fitted on/);
   expect(validate.estimate!.basis).toMatch(/10 k rows in public\.items \+ 1\.0 k in public\.owners/);
   expect(cic.estimate!.basis).toMatch(/plus waits for transactions running in production/);
+  // Index sorts are fitted in n·log2 n, with the worker count production's table size gets.
+  expect(cic.estimate!.basis).toMatch(/T = fixed \+ cost × n·log2 n/);
+  expect(cic.estimate!.basis).toMatch(/index sorts calibrated with production's \d parallel worker\(s\)/);
+  expect(validate.estimate!.basis).toMatch(/n·log2 n \(n = child \+ parent rows/);
+  expect(update.estimate!.basis).toMatch(/per-row cost × rows/);
+  expect(validate.estimate!.basis).toMatch(/join memory scaled with the data/);
+  expect(update.estimate!.basis).toMatch(/median of up to 5 runs each/);
   expect(summary.calibratedStatements).toBe(3);
   expect(pm.migration.statements.flatMap((s) => s.findings).filter((f) => f.rule === 'estimate-unavailable')).toEqual([]);
 });

@@ -2,11 +2,12 @@
  * What is read after each traced statement, inside the statement's transaction: the backend's
  * relation and object locks (with relfilenode and the transaction's scan counters of each locked
  * relation: a relation gets a new relfilenode only under a lock, and the indexes a table rewrite
- * rebuilds are locked too), the WAL insert position, the timeouts in force and server clock readings. Only relations the statement could have touched are read, never
- * the whole catalog. It is a PL/pgSQL function in drydock's own schema of the throwaway database,
+ * rebuilds are locked too), the WAL insert position, the timeouts in force and server clock
+ * readings. Only relations the statement could have touched are read, never the whole catalog, and
+ * only locks that are new or changed since the previous trace of the transaction are sent. It is a PL/pgSQL function in drydock's own schema of the throwaway database,
  * so its plans are prepared once per session rather than for every statement.
  */
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 
 /** OIDs below this are built into the server (FirstNormalObjectId); 2200 is schema public. */
 const USER_OBJECTS = `(coalesce(l.relation, l.objid) >= 16384 OR (l.locktype = 'object' AND l.classid = 'pg_namespace'::regclass AND l.objid = 2200))`;
@@ -25,14 +26,14 @@ function locksCte(pidExpr: string): string {
  * object (identifyObjects): pg_identify_object for every held lock after every statement was the
  * trace's largest cost.
  */
-function lockRowsJson(withStats: boolean): string {
+function lockRowsJson(withStats: boolean, from = 'l', orderBy = ''): string {
   const stats = withStats
     ? `CASE WHEN c.relkind IN ('r', 'm', 'p') THEN pg_stat_get_xact_numscans(c.oid) END,
        CASE WHEN c.relkind IN ('r', 'm', 'p') THEN pg_stat_get_xact_tuples_returned(c.oid) END`
     : 'NULL, NULL';
   return `(SELECT coalesce(json_agg(json_build_array(l.locktype = 'relation', l.mode, l.objid::int8, l.granted, c.relkind,
-       n.nspname || '.' || c.relname, c.relfilenode::int8, ${stats}, l.classid::int8, l.objsubid)), '[]')
-     FROM l LEFT JOIN pg_class c ON l.locktype = 'relation' AND c.oid = l.objid
+       n.nspname || '.' || c.relname, c.relfilenode::int8, ${stats}, l.classid::int8, l.objsubid)${orderBy ? ` ORDER BY ${orderBy}` : ''}), '[]')
+     FROM ${from} l LEFT JOIN pg_class c ON l.locktype = 'relation' AND c.oid = l.objid
      LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE coalesce(n.nspname, '') NOT IN ('pg_toast', 'pg_catalog', 'information_schema') AND coalesce(n.nspname, '') NOT LIKE 'pg\\_temp\\_%')`;
 }
@@ -40,24 +41,80 @@ function lockRowsJson(withStats: boolean): string {
 /** Schema of drydock's helpers in the throwaway database (left out of catalog snapshots). */
 export const DRYDOCK_SCHEMA = 'drydock';
 
-const INSTALL_TRACE_SQL = `CREATE SCHEMA IF NOT EXISTS ${DRYDOCK_SCHEMA};
-CREATE OR REPLACE FUNCTION ${DRYDOCK_SCHEMA}.trace() RETURNS json LANGUAGE plpgsql SET search_path = pg_catalog AS $trace$
+/**
+ * Custom setting holding, for the current transaction, one fingerprint per lock the last trace saw.
+ * set_config(..., true) makes it transaction-local: it is empty again after COMMIT/ROLLBACK, and a
+ * ROLLBACK TO SAVEPOINT brings back the value of the savepoint, just as the locks taken since then
+ * are released.
+ */
+const SEEN_SETTING = `${DRYDOCK_SCHEMA}.trace_seen`;
+/** Between fingerprints in SEEN_SETTING (a quoted relation name in a fingerprint may hold spaces). */
+const SEEN_SEPARATOR = `E'\\x1f'`;
+
+/**
+ * Everything about a lock the tracer uses, as one text: its identity, and for relations the
+ * relfilenode (rewrites), the transaction's scan counters (scans) and the name (renames). A lock
+ * whose fingerprint the previous trace of the transaction already sent has nothing new to say, so
+ * only the others are sent: the client (tracer.ts) derives the same report from the rows that
+ * changed as from every row. Cheap on purpose: syscache lookups, no join.
+ */
+const LOCK_FINGERPRINT = `CASE WHEN l.locktype = 'relation'
+      THEN concat_ws(':', 'r', l.relation, l.mode, pg_relation_filenode(l.relation), pg_stat_get_xact_numscans(l.relation),
+        pg_stat_get_xact_tuples_returned(l.relation), l.relation::regclass::text)
+      ELSE concat_ws(':', 'o', l.classid, l.objid, l.objsubid, l.mode) END`;
+
+/**
+ * After every statement: the clocks, WAL position, timeouts, and the locks that are new or changed
+ * since the previous trace of the same transaction (naming every held lock and sending it again
+ * after every statement made long files cost more per statement). Rows keep pg_locks' order.
+ *
+ * pg_stat_get_xact_* read the backend's pending counters, which since PostgreSQL 15 also hold the
+ * scans of earlier transactions until the backend flushes them (at most once a second, when idle):
+ * without pg_stat_force_next_flush() a statement was charged with scans its predecessors made.
+ * Forcing the flush at the next idle moment makes the counters start at zero in every transaction.
+ * force_generic_plan: the query is planned once per session, never again for a new `seen` value.
+ */
+function installTraceSql(versionNum: number, databaseOid: number): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${DRYDOCK_SCHEMA};
+CREATE OR REPLACE FUNCTION ${DRYDOCK_SCHEMA}.trace() RETURNS json LANGUAGE plpgsql
+  SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan AS $trace$
 DECLARE
   started timestamptz := clock_timestamp();
+  seen text[] := string_to_array(current_setting('${SEEN_SETTING}', true), ${SEEN_SEPARATOR});
   result json;
+  stored text;
 BEGIN
-  ${locksCte('pg_backend_pid()')}
+  ${versionNum >= 150000 ? 'PERFORM pg_stat_force_next_flush();' : ''}
+  WITH l AS MATERIALIZED (
+    SELECT l.locktype, l.mode, l.granted, l.classid, l.objsubid, coalesce(l.relation, l.objid) AS objid, l.ord,
+      ${LOCK_FINGERPRINT} AS fp
+    FROM pg_lock_status() WITH ORDINALITY AS l(locktype, database, relation, page, tuple, virtualxid, transactionid,
+      classid, objid, objsubid, virtualtransaction, pid, mode, granted, fastpath, waitstart, ord)
+    WHERE l.pid = pg_backend_pid() AND l.locktype IN ('relation', 'object') AND l.database = ${databaseOid} AND ${USER_OBJECTS}),
+  changed AS (SELECT * FROM l WHERE l.fp NOT IN (SELECT unnest(seen)))
   SELECT json_build_object(
     'ms', extract(epoch FROM started - statement_timestamp()) * 1000,
     't0', extract(epoch FROM started) * 1000,
     'lsn', pg_current_wal_insert_lsn()::text,
     'lt', current_setting('lock_timeout'),
     'st', current_setting('statement_timeout'),
-    'locks', ${lockRowsJson(true)},
-    't1', extract(epoch FROM clock_timestamp()) * 1000) INTO result;
+    'locks', ${lockRowsJson(true, 'changed', 'l.ord')},
+    't1', extract(epoch FROM clock_timestamp()) * 1000),
+    set_config('${SEEN_SETTING}', coalesce((SELECT string_agg(fp, ${SEEN_SEPARATOR}) FROM l), ''), true) INTO result, stored;
   RETURN result;
 END
 $trace$`;
+}
+
+/**
+ * Asks for the backend's pending statistics to be flushed when it next goes idle, so that scans made
+ * outside tracing (history replay, round trips) are not charged to the next traced transaction. A
+ * no-op before PostgreSQL 15, which has no such request.
+ */
+function installFlushSql(versionNum: number): string {
+  const body = versionNum >= 150000 ? 'SELECT pg_stat_force_next_flush()' : 'SELECT';
+  return `CREATE OR REPLACE FUNCTION ${DRYDOCK_SCHEMA}.flush_stats() RETURNS void LANGUAGE sql SET search_path = pg_catalog AS $flush$ ${body} $flush$`;
+}
 
 /** Names of the objects this backend holds locks on: sent before drydock's COMMIT of a wrapped script. */
 const INSTALL_OBJECTS_SQL = `CREATE OR REPLACE FUNCTION ${DRYDOCK_SCHEMA}.locked_objects() RETURNS json LANGUAGE sql SET search_path = pg_catalog AS $objects$
@@ -75,12 +132,25 @@ export function objectNames(rows: [string, string | null, string | null][]): Map
 
 /** Creates the trace functions in the throwaway database (once per dry run). */
 export async function installTracer(client: ClientBase): Promise<void> {
-  await client.query(INSTALL_TRACE_SQL);
+  const { rows } = await client.query<{ n: number; db: string }>(
+    `SELECT current_setting('server_version_num')::int AS n, oid::int8 AS db FROM pg_database WHERE datname = current_database()`,
+  );
+  await client.query(installTraceSql(rows[0].n, Number(rows[0].db)));
+  await client.query(installFlushSql(rows[0].n));
   await client.query(INSTALL_OBJECTS_SQL);
 }
 
 /** Sent right after a traced statement, in the same query string. */
 export const TRACE_SQL = `SELECT ${DRYDOCK_SCHEMA}.trace() AS trace`;
+
+/** Right after BEGIN, where no lock is held yet: the clock and WAL position the first statement starts from. */
+export const START_SQL = `SELECT pg_current_wal_insert_lsn()::text AS lsn, extract(epoch FROM clock_timestamp()) * 1000 AS t1`;
+
+/** What START_SQL returns (t1 as TraceRow.t1). */
+export interface StartRow {
+  lsn: string;
+  t1: number;
+}
 
 /** Read by the observer connection while a non-transactional statement runs in backend $1. */
 export const OBSERVE_SQL = `${locksCte('$1')} SELECT ${lockRowsJson(false)} AS locks`;
@@ -110,7 +180,7 @@ function invalidIndexesSql(): string {
 /** Before a non-transactional statement: the WAL position and the indexes already invalid. */
 export const BEFORE_OBSERVED_SQL = `SELECT pg_current_wal_insert_lsn()::text AS lsn, (${invalidIndexesSql()}) AS invalid`;
 
-/** A lock as the trace function sends it: [relation?, mode, oid, granted, relkind, name, relfilenode, seqScans, tuplesRead, classid, objsubid]. */
+/** A lock as trace() (new or changed since its previous call) and the observer send it: [relation?, mode, oid, granted, relkind, name, relfilenode, seqScans, tuplesRead, classid, objsubid]. */
 export type LockTuple = [boolean, string, number, boolean, string | null, string | null, number | null, number | null, number | null, number, number];
 
 export interface LockRow {
@@ -173,8 +243,10 @@ export interface KnownRelation {
   filenode: number;
 }
 
+/** Every relation's relfilenode; also requests the stats flush (see installFlushSql) in the same round trip. */
 export async function loadRelations(client: ClientBase): Promise<Map<number, KnownRelation>> {
-  const { rows } = await client.query<{ oid: string; f: string; r: string; k: string }>(RELATIONS_SQL);
+  const results = (await client.query(`SELECT ${DRYDOCK_SCHEMA}.flush_stats();\n${RELATIONS_SQL}`)) as unknown as QueryResult<{ oid: string; f: string; r: string; k: string }>[];
+  const { rows } = results[1];
   return new Map(rows.map((r) => [Number(r.oid), { name: r.r, kind: r.k, filenode: Number(r.f) }]));
 }
 

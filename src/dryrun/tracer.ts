@@ -32,6 +32,8 @@ import {
   lockRows,
   lsnDiff,
   relkindName,
+  START_SQL,
+  StartRow,
   TRACE_SQL,
   TraceRow,
   WAL_SQL,
@@ -111,9 +113,9 @@ class ScriptRun {
     const wrapped = wrapsInTransaction(this.script);
     if (wrapped && (await this.batch())) return null;
     if (wrapped) {
-      const results = asArray(await client.query(`BEGIN;\n${TRACE_SQL}`));
+      const results = asArray(await client.query(`BEGIN;\n${START_SQL}`));
       this.tx = new TransactionLocks();
-      this.clockFrom(results[1].rows[0].trace as TraceRow);
+      this.clockFrom(startRow(results[1]));
     } else {
       this.lsn = (await client.query(WAL_SQL)).rows[0].lsn as string;
     }
@@ -136,7 +138,7 @@ class ScriptRun {
   private async batch(): Promise<boolean> {
     const { statements } = this.script;
     // The locked objects are named in the same round trip, while the transaction still holds them.
-    const parts = ['BEGIN', TRACE_SQL, ...statements.flatMap((s) => [s.sql, TRACE_SQL]), LOCKED_OBJECTS_SQL, 'COMMIT'];
+    const parts = ['BEGIN', START_SQL, ...statements.flatMap((s) => [s.sql, TRACE_SQL]), LOCKED_OBJECTS_SQL, 'COMMIT'];
     let results: QueryResult[];
     try {
       results = asArray(await this.session.client.query(parts.join(';\n')));
@@ -146,7 +148,7 @@ class ScriptRun {
       return false;
     }
     this.tx = new TransactionLocks();
-    let previous = results[1].rows[0].trace as TraceRow;
+    let previous: StartRow = startRow(results[1]);
     this.clockFrom(previous);
     for (const statement of statements) {
       const trace = results[3 + 2 * statement.index].rows[0].trace as TraceRow;
@@ -158,7 +160,7 @@ class ScriptRun {
     return true;
   }
 
-  private clockFrom(trace: TraceRow): void {
+  private clockFrom(trace: StartRow): void {
     this.lsn = trace.lsn;
     this.clock = trace.t1;
   }
@@ -179,8 +181,8 @@ class ScriptRun {
     const kind = transactionControlKind(statement.ast);
     try {
       if (kind === 'begin') {
-        const results = asArray(await this.session.client.query(`${statement.sql};\n${TRACE_SQL}`));
-        this.clockFrom(results[1].rows[0].trace as TraceRow);
+        const results = asArray(await this.session.client.query(`${statement.sql};\n${START_SQL}`));
+        this.clockFrom(startRow(results[1]));
         this.tx = new TransactionLocks();
       } else {
         await this.session.client.query(statement.sql);
@@ -361,6 +363,11 @@ class ScriptRun {
     this.endTransaction(null);
     this.session.relations = null;
   }
+}
+
+function startRow(result: QueryResult): StartRow {
+  const row = result.rows[0] as { lsn: string; t1: string | number };
+  return { lsn: row.lsn, t1: Number(row.t1) };
 }
 
 function asArray(result: QueryResult | QueryResult[]): QueryResult[] {

@@ -5,22 +5,19 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'pg';
-import type { TableStats } from '../snapshot/types';
+import type { ServerStats, TableStats } from '../snapshot/types';
 import type { Classification } from './classify';
 import type { Point } from './fit';
 import { measureStatement } from './measure';
 import { dataRequirements } from './requirements';
 import { fillSql, quoteQualified, readTableShape, ReferenceValues, TableShape } from './synth';
-import type { OperationClass } from './types';
+import { redact } from '../util/secrets';
+import { parseWorkMemKb, scaledWorkMemKb } from './memory';
+import { productionIndexWorkers } from './parallel';
+import { backendClock, RunQueueClock } from './runqueue';
+import { SizeUnit, sizeUnitFor } from './work';
 
 type Ast = Record<string, unknown>;
-
-export type SizeUnit = 'rows' | 'bytes';
-
-/** Scans and rewrites cost per heap byte; sorts, checks and row updates per row (estimation.md §4). */
-export function sizeUnitFor(cls: OperationClass): SizeUnit {
-  return cls === 'validation-scan' || cls === 'table-rewrite' ? 'bytes' : 'rows';
-}
 
 export interface CalibrationInput {
   sql: string;
@@ -28,6 +25,8 @@ export interface CalibrationInput {
   ast: Ast | undefined;
   classification: Classification;
   stats: (table: string) => TableStats | null;
+  /** Production settings (worker counts); null in tests that calibrate without a snapshot. */
+  server: ServerStats | null;
   /** Target sizes of the main table in rows, ascending. */
   sizes: number[];
   /** performance.now() value after which no new size is started. */
@@ -36,6 +35,7 @@ export interface CalibrationInput {
 
 export interface Calibration {
   unit: SizeUnit;
+  /** Raw size (rows or bytes, see unit) and median contention-free time; fit on workOf(unit, size). */
   points: Point[];
   /** Main-table rows at each point (for reporting the calibrated range). */
   rows: number[];
@@ -45,17 +45,43 @@ export interface Calibration {
   /** Tables whose size counts, the main table first (an FK check adds the parent). */
   tables: string[];
   notes: string[];
+  /**
+   * Rewrites only: the same table's REINDEX timed at each point (rows, median ms). A rewrite
+   * rebuilds every index, and that part is a sort: it is fitted apart from the per-byte heap copy.
+   */
+  indexRebuild: Point[] | null;
+  /** Wall time of all timed runs and the part spent waiting for a CPU (null: not observable). */
+  contention: { wallMs: number; runQueueMs: number | null };
 }
 
 export class CalibrationFailure extends Error {}
 
-/** Timings on a shared CI runner are noisy: up to three runs per size, and the median. */
-const RUNS_PER_SIZE = 3;
+/**
+ * Timings on a shared CI runner are noisy even after the run-queue correction (cache and memory
+ * bandwidth are shared too): up to five runs per size and their median, which ignores up to two
+ * outliers in either direction.
+ */
+const RUNS_PER_SIZE = 5;
 
 export async function calibrateStatement(client: Client, input: CalibrationInput): Promise<Calibration> {
   const unit = sizeUnitFor(input.classification.class);
   const plan = await planTables(client, input);
-  const result: Calibration = { unit, points: [], rows: [], bytesPerRow: 0, walBytesPerUnit: 0, tables: plan.tables, notes: plan.notes };
+  const clock = await backendClock(client);
+  const result: Calibration = {
+    unit,
+    points: [],
+    rows: [],
+    bytesPerRow: 0,
+    walBytesPerUnit: 0,
+    tables: plan.tables,
+    notes: plan.notes,
+    indexRebuild: null,
+    contention: { wallMs: 0, runQueueMs: clock ? 0 : null },
+  };
+  const timeRebuilds = input.classification.class === 'table-rewrite' && (await hasIndexes(client, plan.main.name));
+  if (timeRebuilds) result.indexRebuild = [];
+  const restoreWorkers = await forceProductionWorkers(client, input, plan, result.notes);
+  const productionWorkMem = input.classification.class === 'fk-validation' ? await productionWorkMemKb(client, input, result.notes) : null;
   let lastStep: { rows: number; ms: number } | null = null;
   // A backfill changes every row even when rolled back: each repetition needs fresh rows.
   const refillEachRun = input.classification.class === 'dml-backfill';
@@ -70,7 +96,10 @@ export async function calibrateStatement(client: Client, input: CalibrationInput
       if (now >= input.deadline) break;
       const started = performance.now();
       let filled = await fill(client, plan, rows);
+      const workMem = productionWorkMem === null ? null : scaledWorkMemKb(productionWorkMem, filled.mainRows, productionRows(plan.mainStats));
+      if (workMem !== null) await client.query(`SET work_mem = '${workMem}kB'`);
       const runs: { ms: number; walBytes: number }[] = [];
+      const rebuilds: number[] = [];
       const laterSizes = input.sizes.slice(i + 1).reduce((sum, later) => sum + later / rows, 0);
       for (let run = 0; run < RUNS_PER_SIZE; run++) {
         if (run > 0) {
@@ -79,18 +108,26 @@ export async function calibrateStatement(client: Client, input: CalibrationInput
           if (performance.now() + perRun * (1 + laterSizes) > input.deadline) break;
           if (refillEachRun) filled = await fill(client, plan, rows);
         }
-        runs.push(await runOnce(client, input, plan.main.name));
+        await warmCache(client, plan.tables);
+        const timed = await runOnce(client, input, plan.main.name, clock);
+        result.contention.wallMs += timed.wallMs;
+        if (result.contention.runQueueMs !== null) result.contention.runQueueMs = timed.runQueueMs === null ? null : result.contention.runQueueMs + timed.runQueueMs;
+        runs.push(timed);
+        if (timeRebuilds) rebuilds.push((await runOnce(client, { ...input, sql: `REINDEX TABLE ${quoteQualified(plan.main.name)}`, transactional: true }, plan.main.name, clock)).ms);
       }
       runs.sort((a, b) => a.ms - b.ms);
       const median = runs[Math.floor(runs.length / 2)];
       const size = unit === 'bytes' ? filled.mainBytes : filled.countedRows;
       result.points.push({ size, ms: median.ms });
+      if (result.indexRebuild) result.indexRebuild.push({ size: filled.mainRows, ms: medianOf(rebuilds) });
       result.rows.push(filled.mainRows);
       result.bytesPerRow = filled.mainRows > 0 ? filled.mainBytes / filled.mainRows : 0;
       result.walBytesPerUnit = size > 0 ? median.walBytes / size : 0;
       lastStep = { rows, ms: (performance.now() - started) / runs.length };
     }
   } finally {
+    if (productionWorkMem !== null) await client.query('RESET work_mem').catch(() => undefined);
+    await restoreWorkers();
     await truncate(client, plan.tables);
   }
   if (result.points.length === 0) throw new CalibrationFailure('no calibration size fitted in the time budget');
@@ -206,14 +243,74 @@ async function fill(client: Client, plan: TablePlan, rows: number): Promise<Fill
   }
 }
 
+/**
+ * Production reads a table its workload keeps in cache; the synthetic one was just written and
+ * vacuumed. One full read before every timed run puts both in the same state (pages in shared
+ * buffers, hint bits set), so no run pays a first-touch cost that the others do not.
+ */
+async function warmCache(client: Client, tables: string[]): Promise<void> {
+  for (const table of tables) await client.query(`SELECT count(*) FROM ${quoteQualified(table)}`);
+}
+
+/** Index builds (and the index rebuilds of a rewrite) run with production's worker count (./parallel.ts). */
+async function forceProductionWorkers(client: Client, input: CalibrationInput, plan: TablePlan, notes: string[]): Promise<() => Promise<void>> {
+  const cls = input.classification.class;
+  const none = async () => undefined;
+  if (!input.server || !plan.mainStats || (cls !== 'index-build' && cls !== 'concurrent-index-build' && cls !== 'table-rewrite')) return none;
+  const table = quoteQualified(plan.main.name);
+  const { rows } = await client.query<{ set: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE o LIKE 'parallel_workers=%') AS set
+       FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  // The schema sets it already: that value holds in production too.
+  if (rows[0]?.set) return none;
+  const workers = productionIndexWorkers(plan.mainStats, input.server);
+  try {
+    await client.query(`ALTER TABLE ${table} SET (parallel_workers = ${workers})`);
+  } catch (error) {
+    // Partitioned tables take no storage parameters: their partitions choose for themselves.
+    notes.push(`index-build workers left to the calibration table's size (${redact((error as Error).message)})`);
+    return none;
+  }
+  notes.push(`index sorts calibrated with production's ${workers} parallel worker(s)`);
+  return async () => {
+    await client.query(`ALTER TABLE ${table} RESET (parallel_workers)`).catch(() => undefined);
+  };
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function hasIndexes(client: Client, table: string): Promise<boolean> {
+  return (await indexNames(client, table)).size > 0;
+}
+
+/** Production's work_mem from the snapshot; without it, this server's (said in the basis). */
+async function productionWorkMemKb(client: Client, input: CalibrationInput, notes: string[]): Promise<number | null> {
+  const fromSnapshot = parseWorkMemKb(input.server?.settings.work_mem);
+  const value = fromSnapshot ?? parseWorkMemKb((await client.query<{ work_mem: string }>('SHOW work_mem')).rows[0]?.work_mem);
+  if (value !== null) {
+    notes.push(`join memory scaled with the data (work_mem ${value} kB${fromSnapshot === null ? ', this server’s: the snapshot has no work_mem' : ''} × calibrated/production rows) so the anti-join plans as in production`);
+  }
+  return value;
+}
+
 /** One timed run, rolled back (or its index dropped), bounded by the deadline. */
-async function runOnce(client: Client, input: CalibrationInput, mainTable: string): Promise<{ ms: number; walBytes: number }> {
+async function runOnce(
+  client: Client,
+  input: CalibrationInput,
+  mainTable: string,
+  clock: RunQueueClock | null,
+): Promise<{ ms: number; wallMs: number; runQueueMs: number | null; walBytes: number }> {
   const remaining = Math.max(1000, Math.round(input.deadline - performance.now()));
   await client.query(`SET statement_timeout = ${remaining}`);
   const indexesBefore = input.transactional ? null : await indexNames(client, mainTable);
   try {
-    const m = await measureStatement(client, input.sql, { transactional: input.transactional });
-    return { ms: m.ms, walBytes: m.walBytes };
+    const m = await measureStatement(client, input.sql, { transactional: input.transactional, clock });
+    return { ms: m.ms, wallMs: m.wallMs, runQueueMs: m.runQueueMs, walBytes: m.walBytes };
   } catch (error) {
     throw new CalibrationFailure(`the statement failed on synthetic data: ${(error as Error).message}`);
   } finally {

@@ -178,6 +178,7 @@ async function calibratedOrUnavailable(
       ast,
       classification: cls,
       stats: lookup,
+      server: stats.server,
       sizes,
       deadline,
     });

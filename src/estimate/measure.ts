@@ -6,9 +6,14 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'pg';
 import type { LockEntry, LockMode, RewriteEntry, ScanTrace } from '../report/types';
+import { contentionFreeMs, RunQueueClock } from './runqueue';
 
 export interface Measurement {
+  /** Contention-free time (./runqueue.ts) when a backend clock was given, else wall time. */
   ms: number;
+  wallMs: number;
+  /** Time the backend waited for a CPU held by another process; null without a clock. */
+  runQueueMs: number | null;
   walBytes: number;
   rows: number | null;
   /** Empty for non-transactional statements (their locks end with the statement). */
@@ -36,15 +41,23 @@ const FILENODES = `SELECT n.nspname || '.' || c.relname AS name, c.relkind::text
  WHERE c.relkind IN ('r', 'i', 'm', 't') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`;
 
 /** `commit: true` keeps the effect (tracing a migration step by step); the default rolls back. */
-export async function measureStatement(client: Client, sql: string, options: { transactional: boolean; commit?: boolean }): Promise<Measurement> {
+export async function measureStatement(
+  client: Client,
+  sql: string,
+  options: { transactional: boolean; commit?: boolean; clock?: RunQueueClock | null },
+): Promise<Measurement> {
   const before = await filenodes(client);
   if (options.transactional) await client.query('BEGIN');
   try {
     const scansBefore = options.transactional ? await pendingScans(client) : null;
     const walStart = await walPosition(client);
+    const delayStart = options.clock?.runDelayNs() ?? null;
     const started = performance.now();
     const result = await client.query(sql);
-    const ms = performance.now() - started;
+    const wallMs = performance.now() - started;
+    const delayEnd = delayStart === null ? null : (options.clock?.runDelayNs() ?? null);
+    const runQueueMs = delayStart === null || delayEnd === null ? null : (delayEnd - delayStart) / 1e6;
+    const ms = contentionFreeMs(wallMs, runQueueMs);
     const walBytes = await walSince(client, walStart);
     const locks = options.transactional ? await ownLocks(client) : [];
     const scan = scansBefore ? scanDelta(scansBefore, await pendingScans(client)) : undefined;
@@ -57,7 +70,7 @@ export async function measureStatement(client: Client, sql: string, options: { t
       }
     }
     const rows = typeof result.rowCount === 'number' ? result.rowCount : null;
-    return { ms, walBytes, rows, locks, rewrites, scan };
+    return { ms, wallMs, runQueueMs, walBytes, rows, locks, rewrites, scan };
   } finally {
     if (options.transactional) await client.query(options.commit ? 'COMMIT' : 'ROLLBACK');
   }

@@ -7,9 +7,10 @@ import type { StatsSnapshot, TableStats } from '../snapshot/types';
 import type { Calibration } from './calibrate';
 import { productionRows } from './calibrate';
 import type { Classification } from './classify';
-import { estimateRange, fitLinear, predict } from './fit';
+import { estimateRange, fitLinear, LinearFit, predict } from './fit';
 import { formatBytes, formatCount, formatMs } from './format';
 import type { HardwareFactor } from './types';
+import { workFormula, workOf } from './work';
 
 export const CI_ONLY_BASIS =
   'CI database only: no production statistics were given (--stats), so this is the dry run\'s own duration, not a production estimate';
@@ -63,24 +64,24 @@ export function calibratedEstimate(
 ): ModelledEstimate {
   const main = lookup(calibration.tables[0])!;
   const target = productionUnits(calibration, main, lookup);
-  const fit = fitLinear(calibration.points);
-  const ms = predict(fit, target.units);
+  const unit = calibration.unit;
+  const rebuild = indexRebuildPart(calibration, target.rows);
+  // With the index rebuilds timed apart, the per-byte line describes the heap copy alone.
+  const heapPoints = calibration.points.map((p, i) => ({ size: workOf(unit, p.size), ms: Math.max(0, p.ms - (rebuild?.measured[i] ?? 0)) }));
+  const fit = fitLinear(heapPoints);
+  const ms = predict(fit, workOf(unit, target.units)) + (rebuild?.ms ?? 0);
   const largest = Math.max(...calibration.points.map((p) => p.size));
   const range = estimateRange(ms, largest > 0 ? target.units / largest : 1, hw);
-  const unitName = calibration.unit === 'bytes' ? 'byte' : 'row';
-  const throughput =
-    fit.slope > 0
-      ? calibration.unit === 'bytes'
-        ? `${formatBytes(1000 / fit.slope)}/s`
-        : `${formatCount(1000 / fit.slope)} rows/s`
-      : 'no growth with size';
+  const unitName = unit === 'bytes' ? 'byte' : 'row';
   const sizes = calibration.rows.map(formatCount).join('/');
   const parts = [
     cls.reason,
-    `T = ${formatMs(fit.fixedMs)} + ${(fit.slope * (calibration.unit === 'bytes' ? 1e6 : 1e3)).toPrecision(3)} ms per ${calibration.unit === 'bytes' ? 'MB' : '1k rows'} (${throughput}), fitted on ${sizes} synthetic rows`,
+    `T = ${rebuild ? 'heap copy: ' : ''}${workFormula(cls.class)} = ${formatMs(fit.fixedMs)} + ${slopeText(unit, fit.slope, target.units)}${rebuild ? `; plus index rebuilds (REINDEX timed apart): fixed + cost × n·log2 n = ${formatMs(rebuild.fit.fixedMs)} + ${slopeText('rows-log-rows', rebuild.fit.slope, target.rows)} → ${formatMs(rebuild.ms)}` : ''}, fitted on ${sizes} synthetic rows (median of up to 5 runs each)`,
     `production ${target.description}${target.note ? ` (${target.note})` : ''}`,
     `range: hardware φ ${hw.low}–${hw.high}${range.extrapolation > 1 ? `, upper end widened ×${(1 + Math.log10(range.extrapolation)).toFixed(1)} for ${Math.round(range.extrapolation)}× extrapolation` : ''}`,
   ];
+  const contention = contentionNote(calibration);
+  if (contention) parts.push(contention);
   if (range.flagged) parts.push(`⚠ extrapolated ${Math.round(range.extrapolation)}× beyond the largest calibrated size (> 100×): treat as an order of magnitude`);
   if (cls.class === 'concurrent-index-build') parts.push('plus waits for transactions running in production (not estimable)');
   const spill = sortSpill(cls, main, stats);
@@ -94,7 +95,36 @@ export function calibratedEstimate(
   };
 }
 
-function productionUnits(calibration: Calibration, main: TableStats, lookup: (t: string) => TableStats | null): { units: number; description: string; note: string | null } {
+/** The rewrite's index rebuilds: fitted in n·log2 n of rows and predicted at the production row count. */
+function indexRebuildPart(calibration: Calibration, productionRows: number): { fit: LinearFit; ms: number; measured: number[] } | null {
+  const points = calibration.indexRebuild;
+  if (!points || points.length !== calibration.points.length || points.length === 0) return null;
+  const fit = fitLinear(points.map((p) => ({ size: workOf('rows-log-rows', p.size), ms: p.ms })));
+  return { fit, ms: predict(fit, workOf('rows-log-rows', productionRows)), measured: points.map((p) => p.ms) };
+}
+
+/** The slope as a throughput reviewers can sanity-check (at production size for n·log n). */
+function slopeText(unit: Calibration['unit'], slope: number, productionSize: number): string {
+  if (!(slope > 0)) return '0 per unit (no growth with size)';
+  if (unit === 'bytes') return `${(slope * 1e6).toPrecision(3)} ms per MB (${formatBytes(1000 / slope)}/s)`;
+  if (unit === 'rows') return `${(slope * 1e3).toPrecision(3)} ms per 1k rows (${formatCount(1000 / slope)} rows/s)`;
+  const perRow = slope * Math.log2(Math.max(2, productionSize));
+  return `${(slope * 1e3).toPrecision(3)} ms per 1k·log2 n (${formatCount(1000 / perRow)} rows/s at production size)`;
+}
+
+/** Says how much CPU queueing was removed from the calibration timings (./runqueue.ts). */
+function contentionNote(calibration: Calibration): string | null {
+  const { wallMs, runQueueMs } = calibration.contention;
+  if (runQueueMs === null) return 'timings are wall time (the server\'s backend is not visible to measure CPU queueing)';
+  const share = wallMs > 0 ? runQueueMs / wallMs : 0;
+  return share >= 0.05 ? `${Math.round(share * 100)}% of calibration wall time was spent waiting for a CPU held by other processes and is excluded` : null;
+}
+
+function productionUnits(
+  calibration: Calibration,
+  main: TableStats,
+  lookup: (t: string) => TableStats | null,
+): { units: number; rows: number; description: string; note: string | null } {
   const bytes = main.heapBytes + main.toastBytes;
   let rows = productionRows(main);
   let note: string | null = null;
@@ -102,7 +132,7 @@ function productionUnits(calibration: Calibration, main: TableStats, lookup: (t:
     rows = calibration.bytesPerRow > 0 ? bytes / calibration.bytesPerRow : 0;
     note = 'never analyzed: rows inferred from heap size ÷ synthetic bytes per row';
   }
-  if (calibration.unit === 'bytes') return { units: bytes, description: `${formatBytes(bytes)} heap+TOAST of ${main.name} (${formatCount(rows)} rows)`, note };
+  if (calibration.unit === 'bytes') return { units: bytes, rows, description: `${formatBytes(bytes)} heap+TOAST of ${main.name} (${formatCount(rows)} rows)`, note };
   let units = rows;
   const described = [`${formatCount(rows)} rows in ${main.name}`];
   for (const other of calibration.tables.slice(1)) {
@@ -110,7 +140,7 @@ function productionUnits(calibration: Calibration, main: TableStats, lookup: (t:
     units += r;
     described.push(`${formatCount(r)} in ${other}`);
   }
-  return { units, description: described.join(' + '), note };
+  return { units, rows, description: described.join(' + '), note };
 }
 
 /** An index sort that fitted in maintenance_work_mem during calibration may spill at production size. */
