@@ -23,7 +23,7 @@ const { withClient } = require('../lib/util/pg');
 
 const ROUNDS = Number(process.env.BENCH_DRYRUN_ROUNDS ?? 3);
 const PROVIDER = process.env.BENCH_DRYRUN_PROVIDER ?? 'embedded';
-const CORPORA = process.env.DRYDOCK_CORPORA ?? '/work/shared/corpora';
+const CORPORA = process.env.DRYDOCK_CORPORA ?? path.resolve(__dirname, '..', '..', 'shared', 'corpora');
 const LEMMY_SETUP_SQL = `CREATE TABLE __diesel_schema_migrations (
   version varchar(50) PRIMARY KEY NOT NULL,
   run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP

@@ -1,5 +1,5 @@
 /**
- * The real-world corpora (/work/shared/corpora, absent in a user's clone) loaded as the engine
+ * The real-world corpora (../shared/corpora beside the project, absent in a user's clone) loaded as the engine
  * would: discovery, then parsing. A down script that does not parse (ente has one) is dropped
  * instead of failing the load: the replay needs the up scripts.
  */
@@ -10,7 +10,7 @@ import { parseMigration } from '../../src/engine/load';
 import type { ParsedMigration } from '../../src/engine/types';
 import { loadParser } from '../../src/parse/parser';
 
-export const CORPORA_ROOT = process.env.DRYDOCK_CORPORA ?? '/work/shared/corpora';
+export const CORPORA_ROOT = process.env.DRYDOCK_CORPORA ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpora');
 
 export function corpusAvailable(name: string): boolean {
   return fs.existsSync(path.join(CORPORA_ROOT, name));

@@ -1,6 +1,6 @@
 /**
  * Single-statement scenarios with the relation locks and rewrites PostgreSQL takes for them
- * (pg_locks mode names; see /work/shared/reference/postgres-locks.md and the PostgreSQL docs on
+ * (pg_locks mode names; see ../shared/reference/postgres-locks.md and the PostgreSQL docs on
  * explicit locking). Each scenario works on its own tables, named by its id, so all of them run
  * in one dry run: the fixtures are the history, each statement is one new migration.
  *
