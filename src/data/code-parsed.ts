@@ -28,7 +28,7 @@ export function codeMigration(file: MigrationFile): ParsedMigration {
         severity: 'info',
         message: 'a TypeScript/JavaScript migration: its SQL is only known at run time, so static analysis cannot check it; the dry run traces every query it sends',
         suggestion: 'run drydock check with a dry run (the default) to see its statements, locks and timings',
-        id: `runtime-sql:${file.id}`,
+        id: `runtime-sql@${file.id}`,
         path: file.path,
         line: 1,
       },

@@ -39,11 +39,20 @@ export async function prepareWorkDatabase(
   server: EphemeralServer,
   key: string | null,
   build: (url: string) => Promise<void>,
+  keepBase = false,
 ): Promise<WorkDatabase> {
-  if (key === null) {
+  if (key === null && !keepBase) {
     const db = await server.createDatabase();
     await build(db.url);
     return { ...db, cacheHit: false, baseDatabase: null };
+  }
+  if (key === null) {
+    // No cache, but the estimator needs the pre-migration schema to calibrate in: keep the built
+    // database as a template for this run only (dropped with the server's other databases).
+    const base = await server.createDatabase({ name: `drydock_base_run_${randomBytes(6).toString('hex')}` });
+    await build(base.url);
+    const db = await server.createDatabase({ template: base.name });
+    return { ...db, cacheHit: false, baseDatabase: base.name };
   }
   const template = TEMPLATE_PREFIX + key.slice(0, 32);
   const hit = await cloneTemplate(server, template);

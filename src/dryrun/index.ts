@@ -49,7 +49,7 @@ export async function dryRun(migrations: ParsedMigration[], options: DryRunOptio
       await client.end().catch(() => undefined);
     }
     replayMs = performance.now() - replayStarted;
-  });
+  }, options.keepBaseSchema === true);
   const prepareMs = performance.now() - started;
   log(
     work.cacheHit

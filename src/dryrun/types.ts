@@ -8,7 +8,12 @@ export interface DryRunOptions {
   setupSqlPath?: string;
   /** Enables the base-schema cache (template database on the server); null or absent = off. */
   cacheDir?: string | null;
-  /** Run up → down → up for new migrations with a down script (default true). */
+  /**
+   * Keep the replayed base schema as a template even with the cache off: the estimator calibrates
+   * in copies of it (`baseSchemaDatabase` in the result). The engine sets it when statistics are given.
+   */
+  keepBaseSchema?: boolean;
+  /** Prove every new migration's way back: up → rollback → up (default true). */
   roundTrip?: boolean;
   log?: (line: string) => void;
 }

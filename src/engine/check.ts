@@ -7,7 +7,7 @@ import { analyse } from '../analyse';
 import { loadConfig } from '../config';
 import type { DiscoveredSource } from '../discover/types';
 import { exitCodeFor, summarise } from '../report/summary';
-import type { LayoutName, Report, Severity } from '../report/types';
+import type { Finding, LayoutName, Report, Severity } from '../report/types';
 import { TOOL_VERSION } from '../version';
 import { addFinding } from '../analyse/findings';
 import { DrydockError, formatPosition } from '../util/errors';
@@ -78,6 +78,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
 
   analyse(migrations, { pgVersion, config });
+  assignMissingIds(migrations);
 
   const reportMigrations = migrations.map((m) => m.migration);
   const summary = summarise(reportMigrations);
@@ -96,6 +97,28 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   };
   const integrityFails = discovery.integrity.length > 0 && failOn !== 'never';
   return { report, exitCode: integrityFails ? 1 : exitCodeFor(summary, failOn), failOn };
+}
+
+/**
+ * Every finding needs a stable id: reviewers acknowledge findings by it (`/drydock ack <id>`).
+ * The stages that measure facts raise findings without one; name them like the rules' own:
+ * rule@version for the migration, rule@version#statement for a statement, .2, .3… for repeats.
+ */
+function assignMissingIds(migrations: ParsedMigration[]): void {
+  for (const { migration } of migrations) {
+    const taken = new Set<string>();
+    const all = [...migration.findings, ...migration.statements.flatMap((s) => s.findings)];
+    for (const f of all) if (f.id) taken.add(f.id);
+    const name = (f: Finding, stem: string) => {
+      if (f.id) return;
+      let id = stem;
+      for (let n = 2; taken.has(id); n++) id = `${stem}.${n}`;
+      taken.add(id);
+      f.id = id;
+    };
+    for (const f of migration.findings) name(f, `${f.rule}@${migration.id}`);
+    for (const s of migration.statements) for (const f of s.findings) name(f, `${f.rule}@${migration.id}#${s.index}`);
+  }
 }
 
 /** A new migration whose down script does not parse: its way back is not what the author wrote. */

@@ -27,6 +27,7 @@ export async function traceAndEstimate(migrations: ParsedMigration[], options: T
       server,
       setupSqlPath: options.setupSqlPath,
       cacheDir: options.cacheDir,
+      keepBaseSchema: stats !== null,
       roundTrip: true,
       log: options.log,
     });

@@ -3,6 +3,7 @@
  * statement plus every statement until COMMIT), what the mode blocks, the queries that would queue
  * at the snapshot's workload rates, and the unbounded lock-queue wait when lock_timeout is unset.
  */
+import { coveredByStrongerWindow } from '../report/locks';
 import type { Finding, LockMode, LockWindow, Migration, Severity, Statement } from '../report/types';
 import type { StatsSnapshot, TableRates } from '../snapshot/types';
 import { formatMs } from './format';
@@ -68,8 +69,9 @@ export function assessLockWindows({ migration, stats, thresholds }: ImpactInput)
   for (const window of migration.lockWindows ?? []) {
     const hold = windowHold(window, migration.statements);
     window.estimatedHoldMs = hold.ms;
-    // Relations production does not have (created by this change) block nobody there.
-    if (!tables.has(window.relation)) continue;
+    // Relations production does not have (created by this change) block nobody there, and a window
+    // inside a stronger one on the same table is that window's finding already.
+    if (!tables.has(window.relation) || coveredByStrongerWindow(window, migration.lockWindows ?? [])) continue;
     const acquiring = migration.statements[window.acquiredAt];
     if (!acquiring) continue;
     const rowLocks = acquiring.estimate?.class === 'dml-backfill' && window.mode === 'RowExclusiveLock';
@@ -84,7 +86,7 @@ export function assessLockWindows({ migration, stats, thresholds }: ImpactInput)
         severity,
         message: lockMessage(window, hold, blocking, acquiring, migration.statements, stats.workload?.tables.find((t) => t.name === window.relation) ?? null),
         suggestion: suggestionFor(window.mode, acquiring, rowLocks),
-        id: `lock-hold-time:${migration.id}:${window.acquiredAt}:${window.relation}`,
+        id: `lock-hold-time@${migration.id}#${window.acquiredAt}:${window.relation}`,
         line: acquiring.line,
         column: acquiring.column,
       },

@@ -119,7 +119,7 @@ export async function estimate(migrations: ParsedMigration[], options: EstimateO
         severity,
         message: `Estimated to take ~${formatMs(total.ms)} in production (est. ${formatMs(total.lowMs)}–${formatMs(total.highMs)}), over ${formatMs(thresholds.migrationTotal.warnMs)}.`,
         suggestion: 'Move long data work into a batched background job or a post-deploy migration; build indexes concurrently.',
-        id: `long-migration:${pm.migration.id}`,
+        id: `long-migration@${pm.migration.id}`,
       });
     }
   }

@@ -3,9 +3,8 @@
  * what Postgres took or is predicted to take, then its findings, then a summary line.
  */
 import { formatBytes, formatMs } from './format';
-import { reviewerLocks } from './locks';
+import { coveredByStrongerWindow, reviewerLocks } from './locks';
 import { allFindings } from './summary';
-import { LOCK_MODES } from './types';
 import type { Estimate, Finding, LockWindow, Migration, Report, Severity, Statement } from './types';
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
@@ -89,13 +88,7 @@ function isLongWindow(w: LockWindow, m: Migration): boolean {
   if (w.heldDuring.length === 0 || w.mode === 'AccessShareLock' || w.mode === 'RowExclusiveLock') return false;
   const acquired = m.statements[w.acquiredAt]?.locks.find((l) => l.relation === w.relation && l.mode === w.mode);
   if (acquired?.created) return false;
-  return !(m.lockWindows ?? []).some(
-    (other) =>
-      other.relation === w.relation &&
-      LOCK_MODES.indexOf(other.mode) > LOCK_MODES.indexOf(w.mode) &&
-      other.acquiredAt <= w.acquiredAt &&
-      other.releasedAt === w.releasedAt,
-  );
+  return !coveredByStrongerWindow(w, m.lockWindows ?? []);
 }
 
 function describeWindow(w: LockWindow, m: Migration): string {
