@@ -3,6 +3,7 @@
  * can be tested without migration folders. Servers come from the jest global setup (shadow-url
  * provider over the test servers: each dry run gets its own database there).
  */
+import { toReportStatement } from '../../src/engine/load';
 import { createHash } from 'node:crypto';
 import type { MigrationFile } from '../../src/discover/types';
 import type { ParsedMigration } from '../../src/engine/types';
@@ -63,20 +64,7 @@ export async function buildMigration(spec: MigrationSpec): Promise<ParsedMigrati
 }
 
 export function reportStatements(parsed: ParsedFile): Statement[] {
-  return parsed.statements.map((s) => ({
-    index: s.index,
-    line: s.line,
-    column: s.column,
-    endLine: s.endLine,
-    sql: s.sql,
-    kind: s.kind,
-    nonTransactional: s.nonTransactional,
-    transactionControl: s.transactionControl,
-    locks: [],
-    rewrites: [],
-    durationMs: null,
-    findings: [],
-  }));
+  return parsed.statements.map(toReportStatement);
 }
 
 export async function buildMigrations(specs: MigrationSpec[]): Promise<ParsedMigration[]> {

@@ -1,7 +1,7 @@
 /** What applying a migration needs from the deploy around it. */
 import type { ClientBase } from 'pg';
 import type { ApplySettings } from './types';
-import type { Watchdog } from './watchdog';
+import { Watchdog } from './watchdog';
 
 export interface ApplyContext {
   /** The deploy's session: holds the deploy lock, runs the migrations. */
@@ -23,4 +23,20 @@ export interface ApplyContext {
     /** The rollback script stored with the migration being applied (src/rollback/deploy-script.ts). */
     rollbackScript: string | null;
   };
+}
+
+/**
+ * The context a deploy or a rollback applies under: its session's pid, the settings, and a started
+ * watchdog (the caller stops it with `ctx.watchdog.stop()` when done).
+ */
+export async function openApplyContext(
+  client: ClientBase,
+  databaseUrl: string,
+  settings: ApplySettings,
+  record: ApplyContext['record'],
+  log: (line: string) => void,
+): Promise<ApplyContext & { watchdog: Watchdog }> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const watchdog = await Watchdog.start(databaseUrl, { boundMs: settings.watchdogBoundMs, intervalMs: settings.watchdogIntervalMs, log });
+  return { client, pid: rows[0].pid, settings, watchdog, log, databaseUrl, record };
 }

@@ -11,6 +11,7 @@ import { applyInTransaction } from './transactional';
 import type { MigrationApplyResult } from './types';
 
 export type { ApplyContext } from './context';
+export { openApplyContext } from './context';
 export { Watchdog } from './watchdog';
 export { Progress } from './progress';
 export * from './types';

@@ -7,7 +7,7 @@
  * pre-flight check fails or the backup is not verified.
  */
 import type { Client } from 'pg';
-import { applyMigration, ApplyContext, Progress, Watchdog } from '../apply';
+import { applyMigration, openApplyContext, Progress } from '../apply';
 import { rollbackScriptFor } from '../rollback/deploy-script';
 import { formatMs, toMs } from '../apply/duration';
 import type { ApplySettings, MigrationApplyResult } from '../apply/types';
@@ -186,16 +186,11 @@ async function applyAll(
   log: (line: string) => void,
   results: MigrationApplyResult[],
 ): Promise<boolean> {
-  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const watchdog = await Watchdog.start(options.databaseUrl, { boundMs: settings.watchdogBoundMs, intervalMs: settings.watchdogIntervalMs, log });
-  const ctx: ApplyContext = {
+  const ctx = await openApplyContext(
     client,
-    pid: rows[0].pid,
+    options.databaseUrl,
     settings,
-    watchdog,
-    log,
-    databaseUrl: options.databaseUrl,
-    record: {
+    {
       appliedBy: run.actor,
       deployId: run.deployId,
       backupLocation: run.backup?.location ?? null,
@@ -203,7 +198,8 @@ async function applyAll(
       pitrTime: run.pitr.time,
       rollbackScript: null,
     },
-  };
+    log,
+  );
   const progress = new Progress(pending, log);
   try {
     for (let i = 0; i < pending.length; i++) {
@@ -220,6 +216,6 @@ async function applyAll(
     }
     return true;
   } finally {
-    await watchdog.stop();
+    await ctx.watchdog.stop();
   }
 }

@@ -6,7 +6,7 @@
  * dryRun. Also `recoveryPlan` (`drydock recovery-plan --deploy ID`), and the plan/generator API.
  */
 import type { Client } from 'pg';
-import { Watchdog } from '../apply';
+import { openApplyContext } from '../apply';
 import type { ApplyContext } from '../apply/context';
 import { formatMs, toMs } from '../apply/duration';
 import { applySettings } from '../deploy/deploy';
@@ -166,16 +166,13 @@ async function runTargets(
   targets: RollbackTarget[],
   log: (line: string) => void,
 ): Promise<boolean> {
-  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const watchdog = await Watchdog.start(options.databaseUrl, { boundMs: settings.watchdogBoundMs, intervalMs: settings.watchdogIntervalMs, log });
-  const ctx: ApplyContext = {
+  const ctx = await openApplyContext(
     client,
-    pid: rows[0].pid,
+    options.databaseUrl,
     settings,
-    watchdog,
+    { appliedBy: run.actor, deployId: run.rollbackId, backupLocation: run.backup?.location ?? null, pitrLsn: run.pitr.lsn, pitrTime: run.pitr.time, rollbackScript: null },
     log,
-    record: { appliedBy: run.actor, deployId: run.rollbackId, backupLocation: run.backup?.location ?? null, pitrLsn: run.pitr.lsn, pitrTime: run.pitr.time, rollbackScript: null },
-  };
+  );
   try {
     for (const [i, t] of targets.entries()) {
       const label = `[${i + 1}/${targets.length}] rollback ${t.version}`;
@@ -206,6 +203,6 @@ async function runTargets(
     }
     return true;
   } finally {
-    await watchdog.stop();
+    await ctx.watchdog.stop();
   }
 }
