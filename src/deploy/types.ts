@@ -59,15 +59,8 @@ export interface LockingOptions extends ConnectionOptions {
   lockWaitLimit?: DurationInput;
 }
 
-export interface DeployOptions extends LockingOptions {
-  /**
-   * Up (and repeatable) migrations in apply order; down scripts are ignored. When absent they are
-   * discovered and parsed from cwd/dirs/layout (the Action's request).
-   */
-  migrations?: ParsedMigration[];
-  cwd?: string;
-  dirs?: string[];
-  layout?: LayoutName;
+/** How statements are applied safely; shared by deploy and rollback. */
+export interface ApplySafetyOptions {
   /** lock_timeout for every migration statement. Default "2s". */
   lockTimeout?: DurationInput;
   /** statement_timeout for every statement except non-transactional concurrent builds. Default "30min". */
@@ -83,6 +76,17 @@ export interface DeployOptions extends LockingOptions {
   watchdogBound?: DurationInput;
   /** How often the watchdog looks. Default "250ms". */
   watchdogInterval?: DurationInput;
+}
+
+export interface DeployOptions extends LockingOptions, ApplySafetyOptions {
+  /**
+   * Up (and repeatable) migrations in apply order; down scripts are ignored. When absent they are
+   * discovered and parsed from cwd/dirs/layout (the Action's request).
+   */
+  migrations?: ParsedMigration[];
+  cwd?: string;
+  dirs?: string[];
+  layout?: LayoutName;
   /** Required: a backup step, or 'none' to deploy without a backup. */
   backup: BackupStep | 'none';
   /** Refuse when rewrites predicted by the dry run need more than this many bytes. */

@@ -1,6 +1,6 @@
 /** The rollback API's inputs and outputs (docs/rollback.md). */
 import type { CatalogSnapshot } from '../schema';
-import type { BackupRecord, BackupStep, DurationInput, LockingOptions, PitrMarker } from '../deploy/types';
+import type { ApplySafetyOptions, BackupRecord, BackupStep, LockingOptions, PitrMarker } from '../deploy/types';
 
 /**
  * What undoing one statement takes:
@@ -61,7 +61,7 @@ export interface RollbackPlan {
   summary: string;
 }
 
-export interface RollbackOptions extends LockingOptions {
+export interface RollbackOptions extends LockingOptions, ApplySafetyOptions {
   /** Roll back every migration applied after this version (the version itself stays applied). */
   to?: string;
   /** Roll back the N most recently applied migrations. */
@@ -78,14 +78,6 @@ export interface RollbackOptions extends LockingOptions {
    * script, and only when its file is unchanged since it was applied (same checksum).
    */
   migrations?: import('../engine/types').ParsedMigration[];
-  lockTimeout?: DurationInput;
-  statementTimeout?: DurationInput;
-  concurrentStatementTimeout?: DurationInput;
-  retries?: number;
-  retryDelay?: DurationInput;
-  retryMaxDelay?: DurationInput;
-  watchdogBound?: DurationInput;
-  watchdogInterval?: DurationInput;
   /** Identifies this run in the history (e.g. the GitHub run id); generated when absent. */
   deployId?: string;
 }
