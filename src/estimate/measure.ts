@@ -3,6 +3,7 @@
  * WAL bytes, rows, own relation locks before COMMIT, relfilenode changes and sequential scans.
  * Transactional statements are rolled back, so the same data serves the next run.
  */
+import { relkindName } from '../dryrun/trace-query';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'pg';
 import type { LockEntry, LockMode, RewriteEntry, ScanTrace } from '../report/types';
@@ -22,18 +23,6 @@ export interface Measurement {
   /** undefined when it cannot be observed (non-transactional statements), null when nothing was scanned. */
   scan: ScanTrace | null | undefined;
 }
-
-const RELKIND_NAMES: Record<string, string> = {
-  r: 'table',
-  p: 'partitioned table',
-  i: 'index',
-  I: 'partitioned index',
-  S: 'sequence',
-  v: 'view',
-  m: 'materialized view',
-  t: 'toast table',
-  f: 'foreign table',
-};
 
 /** Relation names are schema-qualified like the report's: "public.users". */
 const FILENODES = `SELECT n.nspname || '.' || c.relname AS name, c.relkind::text AS relkind, c.relfilenode::text AS filenode
@@ -104,7 +93,7 @@ async function ownLocks(client: Client): Promise<LockEntry[]> {
         AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       ORDER BY 1, 2`,
   );
-  return rows.map((r) => ({ relation: r.relation, mode: r.mode, source: 'traced', relkind: RELKIND_NAMES[r.relkind] ?? r.relkind }));
+  return rows.map((r) => ({ relation: r.relation, mode: r.mode, source: 'traced', relkind: relkindName(r.relkind) }));
 }
 
 type ScanCounters = Map<string, { seqScans: number; tuplesRead: number }>;
