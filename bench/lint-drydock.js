@@ -4,6 +4,10 @@
  * run the static analysis, and print one JSON document (findings + per-statement facts the
  * comparison needs) to stdout. Runs from the compiled lib/ (npx tsc -p tsconfig.json).
  *
+ * Without `--facts` it prints only the findings, as squawk prints only its warnings: that is the
+ * timed run. With `--facts` it adds the per-statement facts bench/lint-compare.js needs to say why
+ * drydock stayed quiet (one extra, untimed run).
+ *
  * Each migration is judged as its own change (like squawk, which lints each file alone): tables
  * created by earlier migrations count as existing, tables created earlier in the same file as new.
  */
@@ -23,8 +27,10 @@ async function main() {
     phases[name] = performance.now() - mark;
     mark = performance.now();
   };
-  const dir = path.resolve(process.argv[2]);
-  const pgVersion = Number(process.argv[3] ?? 15);
+  const [dirArg, versionArg] = process.argv.slice(2).filter((a) => a !== '--facts');
+  const withFacts = process.argv.includes('--facts');
+  const dir = path.resolve(dirArg);
+  const pgVersion = Number(versionArg ?? 15);
   const [discovery] = await Promise.all([discover({ cwd: dir, dirs: ['.'] }), loadParser()]);
   lap('discover + load parser');
   const migrations = discovery.migrations
@@ -38,14 +44,23 @@ async function main() {
   lap('parse (libpg-query parse + scan)');
   // Each migration's statement views, by statement index (for the facts the comparison needs).
   const context = new Map();
-  const onStatement = (migration, s) => {
+  const onStatement = !withFacts ? undefined : (migration, s) => {
     let views = context.get(migration);
     if (!views) context.set(migration, (views = []));
     views[s.index] = s;
   };
   analyse(migrations, { pgVersion, config: loadConfig(dir), eachMigrationIsOwnChange: true, onStatement });
   lap('analyse');
-  const out = migrations.map(({ migration }) => ({
+  const out = migrations.map(({ migration }) =>
+    withFacts ? withStatementFacts(migration, context) : { path: migration.path, findings: [...migration.findings, ...migration.statements.flatMap((s) => s.findings)].map(brief) },
+  );
+  process.stdout.write(JSON.stringify(out));
+  // Phase timings for bench/lint.js, on stderr so stdout stays the findings document.
+  process.stderr.write(JSON.stringify({ phases }) + '\n');
+}
+
+function withStatementFacts(migration, context) {
+  return {
     path: migration.path,
     findings: migration.findings.map(brief),
     statements: migration.statements.map((s) => ({
@@ -57,10 +72,7 @@ async function main() {
       findings: s.findings.map(brief),
       ...facts(context.get(migration)?.[s.index]),
     })),
-  }));
-  process.stdout.write(JSON.stringify(out));
-  // Phase timings for bench/lint.js, on stderr so stdout stays the findings document.
-  process.stderr.write(JSON.stringify({ phases }) + '\n');
+  };
 }
 
 /** What the comparison needs to say why drydock stayed quiet. */

@@ -54,7 +54,7 @@ function main() {
   const drydockTimes = [];
   const drydockPhases = [];
   let squawkOut = null;
-  let drydockOut = null;
+  let drydockTimedOut = null;
   for (let i = 0; i < RUNS; i++) {
     const s = timed(SQUAWK, squawkArgs);
     const d = timed(process.execPath, drydockArgs);
@@ -63,10 +63,16 @@ function main() {
     drydockTimes.push(d.ms);
     drydockPhases.push(JSON.parse(d.stderr.trim().split('\n').pop()).phases);
     squawkOut ??= s.stdout;
-    drydockOut ??= d.stdout;
+    drydockTimedOut ??= d.stdout;
   }
+  // The comparison needs per-statement facts; gathering them is bench work, so it runs untimed.
+  const withFacts = timed(process.execPath, [...drydockArgs, '--facts']);
+  if (withFacts.status !== 0) throw new Error(`drydock failed: ${withFacts.stderr}`);
+  const drydockOut = withFacts.stdout;
   const squawk = JSON.parse(squawkOut);
   const drydock = JSON.parse(drydockOut);
+  const timedCount = JSON.parse(drydockTimedOut).reduce((n, m) => n + m.findings.length, 0);
+  if (timedCount !== drydockFindings(drydock).length) throw new Error(`the timed run printed ${timedCount} findings, the facts run ${drydockFindings(drydock).length}`);
   const rows = compare(squawk, drydock, CORPUS);
   const report = render({ squawk, drydock, rows, upFiles, squawkMs: median(squawkTimes), drydockMs: median(drydockTimes), squawkTimes, drydockTimes, drydockPhases });
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
