@@ -35,6 +35,8 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
         { id: '2_index', up: 'CREATE INDEX tx_t_a ON tx_t (a);' },
         { id: '3_in_one_transaction', up: IN_ONE_TRANSACTION },
         { id: '4_comment', up: "COMMENT ON TABLE tx_t2 IS 'renamed';" },
+        // A view has no relfilenode: its lock, taken mid-transaction, must be reported like any other.
+        { id: '5_view', up: 'ALTER TABLE tx_t2 ADD COLUMN d int;\nCREATE VIEW tx_v AS SELECT id FROM tx_t2;\nSELECT count(*) FROM tx_v;' },
       ]);
       const result = await dryRun(migrations, { server, cacheDir: null, roundTrip: false });
       expect(result.failed).toBeNull();
@@ -66,6 +68,13 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
     expect(firstCount.scans).toEqual([{ relation: 'public.tx_t2', seqScans: 1, tuplesRead: 10 }]);
     expect(relationLocks(secondCount)).toEqual([]);
     expect(secondCount.scans).toEqual([{ relation: 'public.tx_t2', seqScans: 1, tuplesRead: 10 }]);
+  });
+
+  test('a lock on a relation without storage (a view) taken mid-transaction is reported', () => {
+    const [addColumn, createView, selectView] = statements('5_view');
+    expect(relationLocks(addColumn)).toContain('public.tx_t2:AccessExclusiveLock');
+    expect(relationLocks(createView)).toContain('public.tx_v:AccessExclusiveLock');
+    expect(selectView.scans).toEqual([{ relation: 'public.tx_t2', seqScans: 1, tuplesRead: 10 }]);
   });
 
   test('scans of earlier transactions are not charged to a later statement', () => {

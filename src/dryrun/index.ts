@@ -59,6 +59,7 @@ export async function dryRun(migrations: ParsedMigration[], options: DryRunOptio
 
   const traceStarted = performance.now();
   let roundTripMs = 0;
+  let cleanupStarted = 0;
   let failed: DryRunResult['failed'] = null;
   const client = await connect(work.url);
   const observer = new LockObserver(work.url);
@@ -97,10 +98,12 @@ export async function dryRun(migrations: ParsedMigration[], options: DryRunOptio
       }
     }
   } finally {
+    cleanupStarted = performance.now();
     await observer.close();
     await client.end().catch(() => undefined);
     await server.dropDatabase(work.name).catch(() => undefined);
   }
+  const cleanupMs = performance.now() - cleanupStarted;
   const traceMs = performance.now() - traceStarted;
   return {
     server: { version: server.version, versionNum: server.versionNum, provider: server.provider },
@@ -112,6 +115,7 @@ export async function dryRun(migrations: ParsedMigration[], options: DryRunOptio
       replayMs: round(replayMs),
       traceMs: round(traceMs),
       roundTripMs: round(roundTripMs),
+      cleanupMs: round(cleanupMs),
       totalMs: round(performance.now() - started),
     },
   };

@@ -27,6 +27,8 @@ export interface DryRunTimings {
   traceMs: number;
   /** Of traceMs: the down round trips. */
   roundTripMs: number;
+  /** Of traceMs: closing the connections and dropping the work database. */
+  cleanupMs: number;
   totalMs: number;
 }
 
