@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The floor under any linter built on the real PostgreSQL parser in Node, for `npm run bench:lint`:
- * start Node, load libpg-query (WebAssembly, baseline compiler as drydock loads it), read every
+ * start Node, load libpg-query (WebAssembly, baseline compiler only, as drydock loads it), read every
  * up.sql of the folder and parse it. No discovery, no positions, no analysis, no output.
  * What drydock adds on top of this is its own cost; this part no libpg-query-based tool can skip.
  */
@@ -9,7 +9,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { setFlagsFromString } = require('node:v8');
 
+// The same flags as src/parse/parser.ts sets.
 setFlagsFromString('--liftoff-only');
+setFlagsFromString('--no-wasm-tier-up');
+setFlagsFromString('--no-wasm-dynamic-tiering');
 const pgQuery = require('libpg-query');
 
 async function main() {

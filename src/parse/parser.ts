@@ -47,7 +47,12 @@ export function loadParser(): Promise<void> {
     // V8's optimising WebAssembly tier spends longer compiling the parser (1.7 MB of wasm) than a
     // check spends parsing: with the baseline compiler only, lemmy's 342 files parse in ~0.2 s
     // instead of ~0.4–0.8 s (bench/results/lint.md). Only this module uses WebAssembly.
+    // Set after start-up, --liftoff-only no longer implies the other two on V8 13 (Node 24, the
+    // Action's runtime): tier-up went on, and the process then waited ~0.35 s at exit for the
+    // background compile jobs (bench:lint on lemmy: 0.5 s instead of 0.14 s for parsing alone).
     setFlagsFromString('--liftoff-only');
+    setFlagsFromString('--no-wasm-tier-up');
+    setFlagsFromString('--no-wasm-dynamic-tiering');
     loaded = pgQuery.loadModule();
   }
   return loaded;
