@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discover } from '../../src/discover';
+import { gitToplevel } from '../../src/discover/git';
 import { drydockError, makeTree, removeTrees } from './tree';
 
 afterAll(removeTrees);
@@ -98,5 +99,23 @@ describe('--base', () => {
     expect(unknown.fix).toContain('fetch-depth: 0');
     const option = await drydockError(discover({ dirs: ['db/migrations'], cwd: repo, base: '--output=/tmp/x' }));
     expect(option.message).toBe('unknown git ref "--output=/tmp/x" (given as --base)');
+  });
+});
+
+describe('the repository root (paths in reports are relative to it)', () => {
+  it('is the directory git names as the toplevel, also from a subdirectory and a linked worktree', () => {
+    const repo = repositoryWithChanges();
+    const subdirectory = realpathSync(path.join(repo, 'db', 'migrations'));
+    expect(gitToplevel(subdirectory)).toBe(git(subdirectory, 'rev-parse', '--show-toplevel').trim());
+
+    // A linked worktree has a .git file, not a directory.
+    const worktree = path.join(makeTree({}), 'linked');
+    git(repo, 'worktree', 'add', '-q', worktree, 'main');
+    const inWorktree = realpathSync(path.join(worktree, 'db'));
+    expect(gitToplevel(inWorktree)).toBe(git(inWorktree, 'rev-parse', '--show-toplevel').trim());
+  });
+
+  it('is null outside a repository', () => {
+    expect(gitToplevel(realpathSync(makeTree({ 'x.sql': 'SELECT 1;' })))).toBeNull();
   });
 });

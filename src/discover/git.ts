@@ -3,6 +3,8 @@
  * never a shell string, so ref names cannot inject commands).
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { DrydockError } from '../util/errors';
 
 export interface GitChanges {
@@ -16,12 +18,24 @@ function git(args: string[], cwd: string): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
 }
 
-/** The repository's top-level directory, or null outside a git work tree (or without git). */
+/**
+ * The repository's top-level directory, or null outside a git work tree. `cwd` has its symlinks
+ * resolved, as git reports the toplevel. The nearest directory holding `.git` (a directory, or the
+ * file a worktree or submodule has) is what `git rev-parse --show-toplevel` answers, without the
+ * ~20 ms of starting git on every run; git itself is asked only when GIT_DIR or GIT_WORK_TREE point
+ * elsewhere.
+ */
 export function gitToplevel(cwd: string): string | null {
-  try {
-    return git(['rev-parse', '--show-toplevel'], cwd).trim() || null;
-  } catch {
-    return null;
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) {
+    try {
+      return git(['rev-parse', '--show-toplevel'], cwd).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return null;
   }
 }
 
