@@ -1,13 +1,16 @@
 /**
  * Discovery over the real-world corpora: exact migration counts per layout, and every statement of
- * every up and down script parses with positions that point at its text in the original file.
+ * every up and down script parses with positions that point at its text in the original file. In
+ * every script drydock's comment lexer finds exactly the comments libpg-query's scanner finds.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discover } from '../../src/discover';
 import type { DiscoveryResult } from '../../src/discover/types';
+import { scanComments } from '../../src/parse/comments';
 import { loadParser, parseSql } from '../../src/parse/parser';
 import { DrydockError } from '../../src/util/errors';
+import { scannerComments } from '../support/scanner-comments';
 
 const CORPORA = path.resolve(__dirname, '../../../shared/corpora');
 
@@ -52,6 +55,7 @@ function parseEverything(result: DiscoveryResult): { statements: number; unparsa
   for (const migration of result.migrations) {
     for (const script of [migration, migration.down]) {
       if (!script) continue;
+      expect({ path: script.path, ...scanComments(script.sql) }).toEqual({ path: script.path, ...scannerComments(script.sql) });
       try {
         statements += expectStatementsAtTheirPositions(script);
       } catch (error) {

@@ -8,6 +8,7 @@
 import * as pgQuery from 'libpg-query';
 import { setFlagsFromString } from 'node:v8';
 import { DrydockError } from '../util/errors';
+import { blockCommentEnd, scanComments, type Span } from './comments';
 import { classifyTransactionBehaviour } from './transaction';
 
 export interface SourceComment {
@@ -137,11 +138,6 @@ interface Token {
   tokenName: string;
 }
 
-interface Span {
-  start: number;
-  end: number;
-}
-
 const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
 
 /**
@@ -198,8 +194,9 @@ export function parseSql(text: string, path: string, options: { lineOffset?: num
 
 /**
  * The statement's own text within the parser's range, without surrounding comments, blanks and the
- * semicolon. Most statements contain no comment marker, so only those that do pay for the scanner
- * (a `--` inside a string is told apart from a comment only by scanning).
+ * semicolon. Most statements contain no comment marker; those that do are lexed (a `--` inside a
+ * string is told apart from a comment only by lexing): by scanComments, or by libpg-query's own
+ * scanner when scanComments finds something it opened unclosed.
  */
 function codeSpan(text: string, from: number, to: number, comments: Span[]): Span | null {
   const body = text.slice(from, to);
@@ -207,6 +204,11 @@ function codeSpan(text: string, from: number, to: number, comments: Span[]): Spa
     const trimmed = body.trimEnd().replace(/;$/, '').trimEnd();
     const lead = trimmed.length - trimmed.trimStart().length;
     return trimmed.length > lead ? { start: from + lead, end: from + trimmed.length } : null;
+  }
+  const lexed = scanComments(text, from, to);
+  if (lexed) {
+    comments.push(...lexed.comments);
+    return lexed.code;
   }
   const local = new SourceText(body);
   const tokens = pgQuery.scanSync(body).tokens as Token[];
@@ -228,32 +230,14 @@ function collectGapComments(text: string, from: number, to: number, comments: Sp
       comments.push({ start: i, end: text[end - 1] === '\r' ? end - 1 : end });
       i = end;
     } else if (text.startsWith('/*', i)) {
-      const end = blockCommentEnd(text, i, to);
+      const closed = blockCommentEnd(text, i, to);
+      const end = closed < 0 ? to : closed;
       comments.push({ start: i, end });
       i = end;
     } else {
       i++;
     }
   }
-}
-
-/** PostgreSQL block comments nest. */
-function blockCommentEnd(text: string, from: number, to: number): number {
-  let depth = 0;
-  let i = from;
-  while (i < to) {
-    if (text.startsWith('/*', i)) {
-      depth++;
-      i += 2;
-    } else if (text.startsWith('*/', i)) {
-      depth--;
-      i += 2;
-      if (depth === 0) return i;
-    } else {
-      i++;
-    }
-  }
-  return to;
 }
 
 /**
