@@ -116,6 +116,26 @@ describe('predictions and traced facts', () => {
     expect(m.migration.statements[1].rewrites).toEqual([]);
     expect(rulesHit([m])).not.toContain('column-default-rewrite');
   });
+
+  it('raises no lock alarm for relations the statement itself created, as traced', () => {
+    const config = resolveConfig({}, 'test');
+    const history = migration({ sql: HISTORY[0], isNew: false, id: 'h' });
+    const m = migration({ sql: 'CREATE TABLE events (id serial PRIMARY KEY);\nALTER TABLE users ADD CONSTRAINT users_name_key UNIQUE (name);' }, 1);
+    const created = (relation: string, mode: 'AccessExclusiveLock' | 'ShareRowExclusiveLock') => ({ relation, mode, source: 'traced' as const, created: true });
+    m.migration.statements[0].locks = [created('public.events_id_seq', 'ShareRowExclusiveLock'), created('public.events_id_seq', 'AccessExclusiveLock'), created('public.events_pkey', 'AccessExclusiveLock')];
+    m.migration.statements[1].locks = [
+      { relation: 'public.users', mode: 'ShareLock', source: 'traced' },
+      { relation: 'public.users', mode: 'AccessExclusiveLock', source: 'traced' },
+      created('public.users_name_key', 'AccessExclusiveLock'),
+    ];
+    analyse([history, m], { pgVersion: 15, config });
+    const timeout = findings([m]).filter((f) => f.rule === 'require-lock-timeout');
+    // Only the ALTER TABLE on the existing table waits for other sessions.
+    expect(timeout).toHaveLength(1);
+    expect(timeout[0]).toMatchObject({ line: 2 });
+    expect(timeout[0].message).toContain('ACCESS EXCLUSIVE on public.users');
+    expect(timeout[0].message).not.toContain('users_name_key');
+  });
 });
 
 describe('suppression', () => {

@@ -18,7 +18,9 @@ export function findTrafficLocks(s: LockFacts): readonly LockEntry[] {
   let found: LockEntry[] | undefined;
   for (let i = 0; i < s.locks.length; i++) {
     const l = s.locks[i];
-    if (blocksTraffic(l.mode) && !s.fresh.has(l.relation) && !s.prediction.created.includes(l.relation)) (found ??= []).push(l);
+    // A relation the statement itself created (a new table's sequence and indexes, the index behind
+    // a new UNIQUE constraint: traced as `created`) is invisible to every other session until COMMIT.
+    if (blocksTraffic(l.mode) && !l.created && !s.fresh.has(l.relation) && !s.prediction.created.includes(l.relation)) (found ??= []).push(l);
   }
   // Most statements take none: share one empty list rather than allocate one each.
   return found ? exact(found) : NO_LOCKS;
