@@ -136,6 +136,16 @@ describe('predictions and traced facts', () => {
     expect(timeout[0].message).toContain('ACCESS EXCLUSIVE on public.users');
     expect(timeout[0].message).not.toContain('users_name_key');
   });
+
+  it('raises no lock alarm for object locks (ALTER TYPE … ADD VALUE locks the type, which queries never lock)', () => {
+    const config = resolveConfig({}, 'test');
+    const history = migration({ sql: "CREATE TYPE mood AS ENUM ('sad');", isNew: false, id: 'h' });
+    const m = migration({ sql: "ALTER TYPE mood ADD VALUE 'happy';" }, 1);
+    // As the tracer reports it: named by pg_identify_object, whose type becomes the relkind.
+    m.migration.statements[0].locks = [{ relation: 'public.mood', mode: 'ExclusiveLock', source: 'traced', relkind: 'type' }];
+    analyse([history, m], { pgVersion: 15, config });
+    expect(rulesHit([m])).not.toContain('require-lock-timeout');
+  });
 });
 
 describe('suppression', () => {

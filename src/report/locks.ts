@@ -7,6 +7,18 @@
 import { LOCK_MODES } from './types';
 import type { LockEntry, LockWindow } from './types';
 
+/** Relation kinds that queries read or write. Object locks are named by their object type instead. */
+const QUERIED_KINDS = new Set(['table', 'partitioned table', 'index', 'partitioned index', 'sequence', 'view', 'materialized view', 'foreign table']);
+
+/**
+ * Whether application queries can wait on this lock: it is on a relation they use. Locks on a type,
+ * a function, a schema or a composite type are taken by DDL alone. A predicted lock without a
+ * kind is on a relation.
+ */
+export function onQueriedRelation(l: LockEntry): boolean {
+  return l.relkind === undefined || QUERIED_KINDS.has(l.relkind);
+}
+
 export function reviewerLocks(locks: LockEntry[]): LockEntry[] {
   return locks.filter(
     (l) => !l.created && l.mode !== 'AccessShareLock' && !(l.relkind === 'index' && l.mode === 'RowExclusiveLock'),

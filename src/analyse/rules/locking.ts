@@ -3,6 +3,7 @@
  * lock-window rules. The analyser computes both once per statement (StatementView.trafficLocks and
  * .slowWork); rules read those fields.
  */
+import { onQueriedRelation } from '../../report/locks';
 import type { LockEntry } from '../../report/types';
 import { blocksTraffic } from '../catalog';
 import { exact } from '../exact';
@@ -20,7 +21,10 @@ export function findTrafficLocks(s: LockFacts): readonly LockEntry[] {
     const l = s.locks[i];
     // A relation the statement itself created (a new table's sequence and indexes, the index behind
     // a new UNIQUE constraint: traced as `created`) is invisible to every other session until COMMIT.
-    if (blocksTraffic(l.mode) && !l.created && !s.fresh.has(l.relation) && !s.prediction.created.includes(l.relation)) (found ??= []).push(l);
+    // Object locks (a type, a function, a schema) are taken by DDL only; queries never wait on them.
+    if (blocksTraffic(l.mode) && !l.created && onQueriedRelation(l) && !s.fresh.has(l.relation) && !s.prediction.created.includes(l.relation)) {
+      (found ??= []).push(l);
+    }
   }
   // Most statements take none: share one empty list rather than allocate one each.
   return found ? exact(found) : NO_LOCKS;
