@@ -14,17 +14,23 @@ function git(cwd: string, ...args: string[]): string {
   });
 }
 
+/** A repository on branch main whose one commit holds `files`. */
+function committedRepository(files: Record<string, string>): string {
+  const repo = makeTree(files);
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'history');
+  return repo;
+}
+
 /** A repository whose first commit holds three migrations, then a working tree with changes. */
 function repositoryWithChanges(): string {
-  const repo = makeTree({
+  const repo = committedRepository({
     'db/migrations/1_a.up.sql': 'CREATE TABLE a (id int);',
     'db/migrations/1_a.down.sql': 'DROP TABLE a;',
     'db/migrations/2_b.up.sql': 'CREATE TABLE b (id int);',
     'db/migrations/3_c.up.sql': 'CREATE TABLE c (id int);',
   });
-  git(repo, 'init', '-q', '-b', 'main');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-q', '-m', 'history');
   git(repo, 'checkout', '-q', '-b', 'feature');
   // committed on the branch, staged, and untracked additions all count as new
   writeFileSync(path.join(repo, 'db/migrations/4_d.up.sql'), 'CREATE TABLE d (id int);');
@@ -56,14 +62,11 @@ describe('--base', () => {
   });
 
   it('re-runs an edited Flyway repeatable instead of reporting it, and reports an edited down script', async () => {
-    const repo = makeTree({
+    const repo = committedRepository({
       'db/V1__a.sql': 'CREATE TABLE a (id int);',
       'db/U1__a.sql': 'DROP TABLE a;',
       'db/R__view.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1;',
     });
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'history');
     writeFileSync(path.join(repo, 'db/R__view.sql'), 'CREATE OR REPLACE VIEW v AS SELECT 2;');
     writeFileSync(path.join(repo, 'db/U1__a.sql'), 'DROP TABLE IF EXISTS a;');
     const result = await discover({ dirs: ['db'], cwd: repo, base: 'HEAD' });
@@ -117,5 +120,29 @@ describe('the repository root (paths in reports are relative to it)', () => {
 
   it('is null outside a repository', () => {
     expect(gitToplevel(realpathSync(makeTree({ 'x.sql': 'SELECT 1;' })))).toBeNull();
+  });
+});
+
+describe('an edited Flyway repeatable migration', () => {
+  it('is new, and its way back is its text at the base, placeholders substituted as Flyway runs it', async () => {
+    const repo = committedRepository({
+      'db/V1__users.sql': 'CREATE TABLE users (id int, name text);',
+      'db/R__user_names.sql': 'DROP VIEW IF EXISTS user_names;\nCREATE VIEW ${schema}.user_names AS SELECT name FROM users;',
+      'db/R__untouched.sql': 'CREATE OR REPLACE VIEW ids AS SELECT id FROM users;',
+    });
+    writeFileSync(path.join(repo, 'db/R__user_names.sql'), 'DROP VIEW IF EXISTS user_names;\nCREATE VIEW ${schema}.user_names AS SELECT id, name FROM users;');
+    writeFileSync(path.join(repo, 'db/R__added.sql'), 'CREATE OR REPLACE VIEW names AS SELECT name FROM users;');
+
+    const result = await discover({ dirs: ['db'], cwd: repo, base: 'main', placeholders: { schema: 'public' } });
+    const byId = new Map(result.migrations.map((m) => [m.id, m]));
+    expect(byId.get('user_names')).toMatchObject({
+      isNew: true,
+      sql: 'DROP VIEW IF EXISTS user_names;\nCREATE VIEW public.user_names AS SELECT id, name FROM users;',
+      down: { path: 'db/R__user_names.sql@main', sql: 'DROP VIEW IF EXISTS user_names;\nCREATE VIEW public.user_names AS SELECT name FROM users;', sqlStartLine: 1 },
+    });
+    // Added since the base: nothing earlier to go back to (the generated rollback applies).
+    expect(byId.get('added')).toMatchObject({ isNew: true, down: null });
+    expect(byId.get('untouched')).toMatchObject({ isNew: false, down: null });
+    expect(result.integrity).toEqual([]);
   });
 });

@@ -178,6 +178,30 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
     expect(migrations[2].migration.roundTrip).toEqual({ status: 'ok', diff: [] });
   });
 
+  test('an edited repeatable migration starts from its earlier text, and going back to it is proven', async () => {
+    const earlier = 'DROP VIEW IF EXISTS account_emails;\nCREATE VIEW account_emails AS SELECT email FROM accounts;';
+    const edited = 'DROP VIEW IF EXISTS account_emails;\nCREATE VIEW account_emails AS SELECT id, email FROM accounts;';
+    // As discovery hands it over with --base: new, and its text at the base attached as the down script.
+    const migrations = await buildMigrations([
+      { id: '1', up: BASE, isNew: false },
+      { id: 'account_emails', up: edited, down: earlier, path: 'db/R__account_emails.sql' },
+    ]);
+    const repeatable = migrations[1];
+    repeatable.file.direction = 'repeatable';
+    repeatable.migration.direction = 'repeatable';
+    const server = await testServer(major);
+    try {
+      const result = await dryRun(migrations, { server, cacheDir: null });
+      expect(result.failed).toBeNull();
+    } finally {
+      await server.stop();
+    }
+    // The view existed before the edit (the earlier text was replayed with the history)…
+    expect(relationLocks(repeatable.migration.statements[0])).toEqual(['public.account_emails:AccessExclusiveLock']);
+    // …and re-applying the earlier text brings it back exactly.
+    expect(repeatable.migration.roundTrip).toEqual({ status: 'ok', diff: [] });
+  });
+
   test('setup SQL prepares platform prerequisites; the base schema is cached by history checksums', async () => {
     const setupSql = "DO $$ BEGIN CREATE ROLE app_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\nCREATE SCHEMA platform;\nCREATE TABLE platform.settings (k text PRIMARY KEY);";
     const specs = (extra: string) => [

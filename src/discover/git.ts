@@ -39,6 +39,11 @@ export function gitToplevel(cwd: string): string | null {
   }
 }
 
+/** A file's text at `ref` ("/"-separated repository path), as git stores it (CRLF kept). */
+export function textAt(ref: string, file: string, toplevel: string): string {
+  return git(['show', `${ref}:${file}`], toplevel);
+}
+
 export function changesSince(base: string, toplevel: string | null, cwd: string): GitChanges {
   if (!toplevel) {
     throw new DrydockError(`--base ${base} needs a git repository, but ${cwd} is not inside one`, {

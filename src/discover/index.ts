@@ -9,7 +9,8 @@ import { LAYOUT_NAMES } from '../report/types';
 import { DrydockError } from '../util/errors';
 import { type LoadContext, repoPath } from './context';
 import { type DetectedSource, detectLayout, findSources } from './detect';
-import { changesSince, type GitChanges, gitToplevel } from './git';
+import { changesSince, type GitChanges, gitToplevel, textAt } from './git';
+import { earlierRepeatableSql } from './layouts/flyway';
 import { LAYOUTS, layoutByName } from './layouts';
 import { type Layout, listDirectory } from './layouts/layout';
 import type { DiscoveredSource, DiscoveryOptions, DiscoveryResult, MigrationFile } from './types';
@@ -86,6 +87,23 @@ function loadSource(source: DetectedSource, context: LoadContext): DiscoveredSou
   return { dir, layout: source.layout.name, migrations };
 }
 
+/**
+ * The way back from an edited repeatable migration is the text it had at the base: Flyway runs a
+ * repeatable again whenever it changes, so re-applying the earlier text restores the earlier
+ * objects. It becomes the migration's down script, which the dry run's round trip then proves.
+ * A repeatable added since the base has no earlier text and keeps the generated rollback.
+ */
+function attachEarlierRepeatables(sources: DiscoveredSource[], changes: GitChanges, base: string, toplevel: string, context: LoadContext): void {
+  for (const source of sources) {
+    for (const m of source.migrations) {
+      if (m.direction !== 'repeatable' || !changes.modified.has(m.path) || m.down) continue;
+      const text = textAt(base, m.path, toplevel).replace(/\r\n/g, '\n');
+      const sql = earlierRepeatableSql(text, m, path.join(context.root, source.dir), context);
+      m.down = { path: `${m.path}@${base}`, absPath: m.absPath, sql, sqlStartLine: 1 };
+    }
+  }
+}
+
 /** Marks history vs new and collects edits to, and deletions of, migrations that already existed. */
 function applyBase(sources: DiscoveredSource[], changes: GitChanges, base: string): IntegrityIssue[] {
   const integrity: IntegrityIssue[] = [];
@@ -127,7 +145,9 @@ export async function discover(options: DiscoveryOptions): Promise<DiscoveryResu
       ? autoDetectedSources(cwd, forced, context.root)
       : options.dirs.flatMap((dir) => sourcesIn(existingDirectory(dir, cwd, context.root), forced, context.root));
   const sources = detected.map((source) => loadSource(source, context));
-  const integrity = options.base ? applyBase(sources, changesSince(options.base, toplevel, cwd), options.base) : [];
+  const changes = options.base ? changesSince(options.base, toplevel, cwd) : null;
+  const integrity = changes ? applyBase(sources, changes, options.base!) : [];
+  if (changes) attachEarlierRepeatables(sources, changes, options.base!, toplevel!, context);
   const migrations: MigrationFile[] = sources.flatMap((s) => s.migrations);
   return { sources, migrations, integrity };
 }

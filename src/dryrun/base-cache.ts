@@ -1,6 +1,7 @@
 /**
  * The base-schema cache: the database state after setup SQL + history, kept as a template database
- * named by a key over the history's checksums, the server version and the setup SQL. The next run
+ * named by a key over the history's checksums, the server version and the setup SQL (and the
+ * earlier text of edited repeatable migrations, replayed with the history). The next run
  * with the same history clones it (CREATE DATABASE … TEMPLATE) instead of replaying, so a PR check
  * replays only its new migrations. The template lives on the server: on a --shadow-url server it
  * persists by itself; a local cluster keeps its data directory in the cache folder
@@ -11,15 +12,17 @@ import type { ParsedMigration } from '../engine/types';
 import { withClient } from '../util/pg';
 import type { EphemeralServer } from './providers';
 import { quoteIdent } from './providers';
+import type { Script } from './script';
 
 const CACHE_FORMAT = 'drydock-base-schema-v1';
 const TEMPLATE_PREFIX = 'drydock_base_';
 /** Templates kept per server; older ones are dropped (least recently used first). */
 const KEEP_TEMPLATES = 3;
 
-export function baseCacheKey(history: ParsedMigration[], serverVersion: string, setupSql: string): string {
+export function baseCacheKey(history: ParsedMigration[], serverVersion: string, setupSql: string, moreScripts: Script[] = []): string {
   const hash = createHash('sha256').update(`${CACHE_FORMAT}\n${serverVersion}\n`).update(setupSql).update('\n');
   for (const m of history) hash.update(`${m.file.path}\t${m.file.checksum}\t${m.file.transactional}\n`);
+  for (const script of moreScripts) hash.update(`${script.path}\t${script.transactional}\n`).update(script.source.text).update('\n');
   return hash.digest('hex');
 }
 

@@ -17,7 +17,7 @@ import { LockObserver } from './observer';
 import { replayScript } from './replay';
 import { validateRollback } from '../rollback/round-trip';
 import { describeStep } from '../rollback/stored-script';
-import { Script, upScript } from './script';
+import { downScript, Script, upScript } from './script';
 import { replayFailure } from './server-error';
 import { installTracer } from './trace-query';
 import { TraceSession } from './tracer';
@@ -37,24 +37,39 @@ export async function dryRun(migrations: ParsedMigration[], options: DryRunOptio
   const history = firstNew === -1 ? migrations : migrations.slice(0, firstNew);
   const rest = firstNew === -1 ? [] : migrations.slice(firstNew);
 
+  // What production already has of an edited repeatable migration is its earlier text (attached
+  // by discovery as its down script): replayed with the history, so that its round trip starts
+  // from the earlier objects, as a deploy would.
+  const earlierRepeatables = rest.flatMap((m) => {
+    const script = m.migration.isNew && m.file.direction === 'repeatable' ? downScript(m) : null;
+    return script ? [{ m, script }] : [];
+  });
+
   let replayMs = 0;
-  const key = options.cacheDir ? baseCacheKey(history, server.version, setup?.text ?? '') : null;
+  const key = options.cacheDir
+    ? baseCacheKey(history, server.version, setup?.text ?? '', earlierRepeatables.map((e) => e.script))
+    : null;
   const work = await prepareWorkDatabase(server, key, async (url) => {
     const replayStarted = performance.now();
     const client = await connect(url);
     try {
       if (setup) await runSetup(client, setup.script);
       for (const m of history) await replayOrThrow(client, m);
+      for (const { m, script } of earlierRepeatables) {
+        const error = await replayScript(client, script);
+        if (error) throw replayFailure(error, script, `the earlier version of repeatable migration ${m.migration.id}`);
+      }
     } finally {
       await client.end().catch(() => undefined);
     }
     replayMs = performance.now() - replayStarted;
   }, options.keepBaseSchema === true);
   const prepareMs = performance.now() - started;
+  const earlier = earlierRepeatables.length ? ` and the earlier text of ${earlierRepeatables.length} edited repeatable(s)` : '';
   log(
     work.cacheHit
-      ? `dry run: base schema from cache (${history.length} migrations, ${work.baseDatabase})`
-      : `dry run: replayed ${history.length} migrations in ${Math.round(replayMs)} ms`,
+      ? `dry run: base schema from cache (${history.length} migrations${earlier}, ${work.baseDatabase})`
+      : `dry run: replayed ${history.length} migrations${earlier} in ${Math.round(replayMs)} ms`,
   );
 
   const traceStarted = performance.now();

@@ -54,6 +54,17 @@ function normalVersion(version: string): string {
   return flywayVersionParts(version).join('.');
 }
 
+/**
+ * A repeatable migration's text as it was at an earlier commit, as Flyway would run it: with the
+ * placeholders and `.conf` settings of the folder as they are now. Re-applying that earlier text
+ * is how a change to a repeatable is undone.
+ */
+export function earlierRepeatableSql(text: string, script: { path: string; absPath: string }, sourceDir: string, context: LoadContext): string {
+  const placeholders = { ...readConfiguredPlaceholders([context.root, sourceDir], context), ...context.placeholders };
+  const earlier: Script = { path: script.path, absPath: script.absPath, text, checksum: '' };
+  return flywaySql(earlier, placeholders, readScriptConfig(script.absPath, context).placeholderReplacement);
+}
+
 export const flywayLayout: Layout = {
   name: 'flyway',
   detect(dir) {
