@@ -148,6 +148,17 @@ describe('predictions and traced facts', () => {
   });
 });
 
+describe('system catalogs', () => {
+  it('resolves an unqualified pg_ name to pg_catalog and does not count catalog updates as slow work', () => {
+    const [m] = run({
+      history: HISTORY,
+      migrations: ["SET lock_timeout = '1s';\nALTER TABLE users ADD COLUMN x int;\nUPDATE pg_index SET indisready = true WHERE indrelid = 'users'::regclass;"],
+    });
+    expect(m.migration.statements[2].locks.map((l) => l.relation)).toEqual(['pg_catalog.pg_index']);
+    expect(findings([m]).filter((f) => f.message.includes('pg_index'))).toEqual([]);
+  });
+});
+
 describe('suppression', () => {
   it('silences a finding with a reason and keeps it in the report', () => {
     const [m] = run({ history: HISTORY, migrations: ["SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN age; -- drydock:ignore drop-column -- removed from the app in v3"] });

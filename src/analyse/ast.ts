@@ -33,9 +33,13 @@ export function names(value: unknown): string[] {
   return out;
 }
 
-/** Schema-qualified relation name; unqualified names resolve to "public". */
+/**
+ * Schema-qualified relation name. An unqualified name resolves to "public", except a `pg_…` one:
+ * PostgreSQL searches pg_catalog before the search_path, and that is where pg_index, pg_class and
+ * the other system catalogs live (an UPDATE of pg_index is not one of public's tables).
+ */
 export function qualify(schema: string | undefined, name: string): string {
-  return `${schema ?? 'public'}.${name}`;
+  return `${schema ?? (name.startsWith('pg_') ? 'pg_catalog' : 'public')}.${name}`;
 }
 
 /** Name of a RangeVar (either the bare object or `{ RangeVar: … }`). */

@@ -54,6 +54,8 @@ export function findSlowWork(s: WorkFacts): string | null {
 }
 
 /** Work on the relation takes time: it existed before the change, or it is fresh but holds copied rows. */
+/** Whether work on the relation grows with data: not an empty new table, and not a system catalog. */
 function sized(s: WorkFacts, relation: string): boolean {
+  if (relation.startsWith('pg_catalog.')) return false;
   return !s.fresh.has(relation) || s.populated.has(relation);
 }
