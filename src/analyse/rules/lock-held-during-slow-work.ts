@@ -1,4 +1,4 @@
-import { modeName } from './support';
+import { lockList, type NamedLock } from './support';
 import type { LockMode } from '../../report/types';
 import { Rule, RuleHit, StatementView } from './types';
 import { lockRank } from '../catalog';
@@ -13,7 +13,7 @@ export const rule: Rule = {
     for (const span of m.transactions.spans) {
       if (span.openedBy === 'autocommit') continue;
       // Per relation: the strongest traffic lock so far, the statement that took it, and the first one that locked it.
-      const held = new Map<string, { mode: LockMode; takenBy: StatementView; at: StatementView }>();
+      const held = new Map<string, { mode: LockMode; relkind?: string; takenBy: StatementView; at: StatementView }>();
       let first: StatementView | null = null;
       const slow: StatementView[] = [];
       for (const i of span.statements) {
@@ -24,19 +24,19 @@ export const rule: Rule = {
         }
         for (const l of s.trafficLocks) {
           const before = held.get(l.relation);
-          if (!before) held.set(l.relation, { mode: l.mode, takenBy: s, at: s });
-          else if (lockRank(before.mode) < lockRank(l.mode)) held.set(l.relation, { mode: l.mode, takenBy: s, at: before.at });
+          if (!before) held.set(l.relation, { mode: l.mode, relkind: l.relkind, takenBy: s, at: s });
+          else if (lockRank(before.mode) < lockRank(l.mode)) held.set(l.relation, { mode: l.mode, relkind: l.relkind, takenBy: s, at: before.at });
         }
       }
       if (!first) continue;
       const lastSlow = slow[slow.length - 1].index;
-      const locks: string[] = [];
-      for (const [relation, h] of held) if (h.at.index < lastSlow) locks.push(`${modeName(h.mode)} on ${relation} (line ${h.takenBy.parsed.line})`);
+      const locks: NamedLock[] = [];
+      for (const [relation, h] of held) if (h.at.index < lastSlow) locks.push({ relation, mode: h.mode, relkind: h.relkind, note: `(line ${h.takenBy.parsed.line})` });
       const work = slow.slice(0, 3).map((o) => `line ${o.parsed.line} ${o.slowWork}`).join('; ');
       const end = span.endedAt === null ? 'the end of the migration' : `COMMIT at line ${m.statements[span.endedAt].parsed.line}`;
       hits.push({
         statementIndex: first.index,
-        message: `Locks are held until ${end}: ${locks.slice(0, 4).join(', ')}${locks.length > 4 ? ` (+${locks.length - 4} more)` : ''} are held while ${work}${slow.length > 3 ? ` (+${slow.length - 3} more slow statements)` : ''}, so the tables stay blocked for the whole window.`,
+        message: `Locks are held until ${end}: ${lockList(locks).text} are held while ${work}${slow.length > 3 ? ` (+${slow.length - 3} more slow statements)` : ''}, so the tables stay blocked for the whole window.`,
         suggestion: '-- one risky DDL statement per transaction: split the migration so each slow statement runs in its own\n-- transaction (backfills in batches, index builds CONCURRENTLY), and take ACCESS EXCLUSIVE last, just before COMMIT.',
       });
     }

@@ -1,4 +1,4 @@
-import { modeName } from './support';
+import { lockList } from './support';
 import { Rule, RuleHit, StatementView } from './types';
 
 export const rule: Rule = {
@@ -17,11 +17,11 @@ export const rule: Rule = {
         else if (!s.timeouts.lockTimeout && s.trafficLocks.length > 0) first = s;
       }
       if (!first) continue;
-      const locks = first.trafficLocks;
+      const locks = lockList(first.trafficLocks);
       const local = span.openedBy === 'autocommit' ? 'SET' : 'SET LOCAL';
       hits.push({
         statementIndex: first.index,
-        message: `No lock_timeout is set before this statement requests ${locks.map((l) => `${modeName(l.mode)} on ${l.relation}`).join(', ')}; while it waits for a running query, every new query on ${locks.length > 1 ? 'those tables' : 'the table'} queues behind it${later ? ` (and ${later} later statement${later > 1 ? 's' : ''} in this transaction lock more)` : ''}.`,
+        message: `No lock_timeout is set before this statement requests ${locks.text}; while it waits for a running query, every new query on ${locks.tables > 1 ? 'those tables' : 'the table'} queues behind it${later ? ` (and ${later} later statement${later > 1 ? 's' : ''} in this transaction lock more)` : ''}.`,
         suggestion: `${local} lock_timeout = '5s';  -- first statement of the migration; retry the migration if it times out\n-- or set runnerTimeouts.lockTimeout in drydock.config.json when the runner sets it`,
       });
     }

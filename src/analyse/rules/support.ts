@@ -1,6 +1,6 @@
 /** Shared wording for rule messages: lock descriptions and SQL snippets with the user's names. */
 import type { LockMode } from '../../report/types';
-import { describeBlocks, blocksOf } from '../catalog';
+import { describeBlocks, blocksOf, lockRank } from '../catalog';
 import type { StatementView } from './types';
 
 const MODE_SQL: Record<LockMode, string> = {
@@ -21,6 +21,38 @@ export function modeName(mode: LockMode): string {
 /** "takes ACCESS EXCLUSIVE on public.users (blocks reads and writes)". */
 export function lockPhrase(relation: string, mode: LockMode): string {
   return `takes ${modeName(mode)} on ${relation} (${describeBlocks(blocksOf(mode))})`;
+}
+
+/** Relations that come with a table: listed after the tables, summed up past the first few. */
+const SECONDARY_KINDS = new Set(['index', 'partitioned index', 'sequence', 'toast table']);
+
+export interface NamedLock {
+  relation: string;
+  mode: LockMode;
+  relkind?: string;
+  /** Appended to the entry, e.g. "(line 3)". */
+  note?: string;
+}
+
+/**
+ * Locks as a reviewer reads them: the strongest mode per relation, tables before the indexes and
+ * sequences that come with them, at most `max` named: "ACCESS EXCLUSIVE on public.users, ACCESS
+ * EXCLUSIVE on public.users_pkey (+3 more indexes and sequences)". `tables` counts the table-like
+ * relations, for the wording around the list.
+ */
+export function lockList(locks: readonly NamedLock[], max = 4): { text: string; tables: number } {
+  const strongest = new Map<string, NamedLock>();
+  for (const l of locks) {
+    const before = strongest.get(l.relation);
+    if (!before || lockRank(l.mode) > lockRank(before.mode)) strongest.set(l.relation, l);
+  }
+  const all = [...strongest.values()];
+  const secondary = (l: NamedLock) => SECONDARY_KINDS.has(l.relkind ?? '');
+  const ordered = [...all.filter((l) => !secondary(l)), ...all.filter(secondary)];
+  const shown = ordered.slice(0, max).map((l) => `${modeName(l.mode)} on ${l.relation}${l.note ? ` ${l.note}` : ''}`);
+  const hidden = ordered.slice(max);
+  const more = hidden.length === 0 ? '' : hidden.every(secondary) ? ` (+${hidden.length} more indexes and sequences)` : ` (+${hidden.length} more)`;
+  return { text: shown.join(', ') + more, tables: all.filter((l) => !secondary(l)).length };
 }
 
 /** "public.users" → "users" when in public, for SQL that reads like the user's own. */
