@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../src/analyse';
 import { STAGE_RULES } from '../../src/analyse/rules/stage-rules';
-import { loadParser, rulesHit, run } from './helpers';
+import { findings, loadParser, rulesHit, run } from './helpers';
 
 const HISTORY = [
   `CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100), name text, age int, org_id bigint, created timestamptz);
@@ -104,6 +104,18 @@ describe('batched-backfill', () => {
   it('stays quiet on a whole-table UPDATE that drydock runs in batches', () => {
     const batched = "-- drydock:batch key=id size=5000 pause=50ms\nUPDATE users SET name = '';";
     expect(rulesHit(run({ history: HISTORY, migrations: [{ sql: batched, transactional: false }] }))).not.toContain('batched-backfill');
+  });
+});
+
+describe('rename-column', () => {
+  it('writes the expand-and-contract SQL with the column type the history gave it', () => {
+    const suggestion = (sql: string) => findings(run({ history: HISTORY, migrations: [sql] })).find((f) => f.rule === 'rename-column')?.suggestion;
+    expect(suggestion('ALTER TABLE users RENAME COLUMN email TO mail;')).toContain('ALTER TABLE users ADD COLUMN mail varchar(100);');
+    expect(suggestion('ALTER TABLE users ALTER COLUMN age TYPE bigint;\nALTER TABLE users RENAME COLUMN age TO years;')).toContain('ADD COLUMN years int8;');
+    expect(suggestion('ALTER TABLE users ALTER COLUMN name TYPE text[] USING ARRAY[name];\nALTER TABLE users RENAME COLUMN name TO names;')).toContain(
+      'ADD COLUMN names text[];',
+    );
+    expect(suggestion('ALTER TABLE orgs RENAME COLUMN missing TO other;')).toContain('ADD COLUMN other <type>;');
   });
 });
 

@@ -10,7 +10,18 @@ import { Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName,
 export interface ColumnState {
   type: string;
   typmods: number[];
+  /** An array of `type` (text[]). */
+  array: boolean;
   notNull: boolean;
+}
+
+/**
+ * The column's type as SQL (`varchar(255)`, `int8`, `text[]`), or null when the model does not know
+ * it well enough to write: an unknown type, or interval fields (their typmods are a bit mask).
+ */
+export function columnTypeSql(c: ColumnState): string | null {
+  if (c.type === 'unknown' || (c.type === 'interval' && c.typmods.length > 0)) return null;
+  return `${c.type}${c.typmods.length ? `(${c.typmods.join(', ')})` : ''}${c.array ? '[]' : ''}`;
 }
 
 export interface ConstraintState {
@@ -157,7 +168,7 @@ export class SchemaState {
     const colname = col.colname as string;
     const constraints = list(col.constraints).map((c) => unwrap(c, 'Constraint')!).filter(Boolean);
     const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
-    t.columns.set(colname, { type: storedType(typeNameOf(col.typeName)), typmods: typeModsOf(col.typeName), notNull });
+    t.columns.set(colname, { type: storedType(typeNameOf(col.typeName)), typmods: typeModsOf(col.typeName), array: isArrayType(col.typeName), notNull });
     for (const c of constraints) {
       if (c.contype === 'CONSTR_FOREIGN') {
         const references = rangeVarName(c.pktable);
@@ -277,6 +288,7 @@ export class SchemaState {
           if (def && c) {
             c.type = storedType(typeNameOf(def.typeName));
             c.typmods = typeModsOf(def.typeName);
+            c.array = isArrayType(def.typeName);
           }
           break;
         }
@@ -306,6 +318,10 @@ export class SchemaState {
     // A table created in this change stays fresh; otherwise nothing changes its freshness.
     t.fresh = t.fresh && fresh;
   }
+}
+
+function isArrayType(typeName: unknown): boolean {
+  return list((typeName as Node | undefined)?.arrayBounds).length > 0;
 }
 
 /** serial is not a type: PostgreSQL stores the integer type it expands to. */

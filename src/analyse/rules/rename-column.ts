@@ -1,3 +1,4 @@
+import { columnTypeSql } from '../schema';
 import { existingEffects, NO_HITS, Rule } from './types';
 import { sqlName } from './support';
 
@@ -8,14 +9,17 @@ export const rule: Rule = {
   severity: 'warning',
   summary: 'Renaming a column breaks application code that still uses the old name while the deploy rolls out.',
   triggers: { effects: CODES },
-  check(s) {
+  check(s, m) {
     const effect = existingEffects(s, CODES)[0];
     if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
+    // The model holds the schema after the whole migration: the column under its new name.
+    const column = m.schema.table(effect.relation)?.columns.get(effect.detail!);
+    const type = (column && columnTypeSql(column)) ?? '<type>';
     return [
       {
         message: `Renaming ${effect.relation}.${effect.column} to ${effect.detail} breaks every running query that names ${effect.column} until all application instances are updated.`,
-        suggestion: `-- expand and contract:\nALTER TABLE ${t} ADD COLUMN ${effect.detail} <type>;\n-- write both columns (trigger or application), backfill in batches, switch reads to ${effect.detail},\n-- deploy, then in a later migration:\nALTER TABLE ${t} DROP COLUMN ${effect.column};`,
+        suggestion: `-- expand and contract:\nALTER TABLE ${t} ADD COLUMN ${effect.detail} ${type};\n-- write both columns (trigger or application), backfill in batches, switch reads to ${effect.detail},\n-- deploy, then in a later migration:\nALTER TABLE ${t} DROP COLUMN ${effect.column};`,
       },
     ];
   },
