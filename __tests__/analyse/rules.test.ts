@@ -119,6 +119,29 @@ describe('rename-column', () => {
   });
 });
 
+describe('safe alternatives use the statement\'s own types and constraint names', () => {
+  const suggestion = (rule: string, sql: string) => findings(run({ history: HISTORY, migrations: [sql] })).find((f) => f.rule === rule)?.suggestion ?? '';
+
+  it('writes the new column with the type the statement asked for', () => {
+    expect(suggestion('unsafe-type-change', 'ALTER TABLE users ALTER COLUMN age TYPE numeric(10, 2);')).toContain('ALTER TABLE users ADD COLUMN age_new numeric(10, 2);');
+    expect(suggestion('column-default-rewrite', 'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();')).toContain('ALTER TABLE users ADD COLUMN token uuid;');
+    expect(suggestion('add-required-column', 'ALTER TABLE users ADD COLUMN plan varchar(20) NOT NULL;')).toContain('ADD COLUMN plan varchar(20) NOT NULL DEFAULT <constant>;');
+  });
+
+  it('validates the constraint by the name it has, or by the name PostgreSQL gives it', () => {
+    expect(suggestion('foreign-key-not-valid', 'ALTER TABLE users ADD FOREIGN KEY (org_id) REFERENCES orgs (id);')).toBe(
+      'ALTER TABLE users ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs NOT VALID;\n' +
+        '-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE users VALIDATE CONSTRAINT users_org_id_fkey;',
+    );
+    expect(suggestion('foreign-key-not-valid', 'ALTER TABLE users ADD CONSTRAINT users_org FOREIGN KEY (org_id) REFERENCES orgs (id);')).toContain('VALIDATE CONSTRAINT users_org;');
+    expect(suggestion('constraint-missing-not-valid', 'ALTER TABLE users ADD CHECK (age > 0);')).toBe(
+      'ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0) NOT VALID;\n' +
+        '-- next migration (SHARE UPDATE EXCLUSIVE, reads and writes continue):\nALTER TABLE users VALIDATE CONSTRAINT users_age_check;',
+    );
+    expect(suggestion('constraint-missing-not-valid', 'ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0);')).toContain('VALIDATE CONSTRAINT age_positive;');
+  });
+});
+
 describe('rule documentation', () => {
   it.each(RULES.map((r) => [r.id]))('docs/rules/%s.md exists and names the rule', (id) => {
     const page = readFileSync(join(__dirname, '..', '..', 'docs', 'rules', `${id}.md`), 'utf8');

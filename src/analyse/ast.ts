@@ -76,6 +76,20 @@ export function isArrayType(typeName: unknown): boolean {
   return list((typeName as Node | undefined)?.arrayBounds).length > 0;
 }
 
+/** A type as SQL: "varchar(100)", "numeric(10, 2)", "text[]". */
+export function formatType(type: string, typmods: number[], array: boolean): string {
+  return `${type}${typmods.length ? `(${typmods.join(', ')})` : ''}${array ? '[]' : ''}`;
+}
+
+/** A TypeName node as SQL, as written (serial stays serial); undefined for interval fields, whose typmods are a bit mask. */
+export function typeSql(typeName: unknown): string | undefined {
+  const type = typeNameOf(typeName);
+  if (!type) return undefined;
+  const typmods = typeModsOf(typeName);
+  if (type === 'interval' && typmods.length > 0) return undefined;
+  return formatType(type, typmods, isArrayType(typeName));
+}
+
 /** Constant text or number of an A_Const (absent ival/boolval fields mean 0/false). */
 export function constValue(node: unknown): string | number | boolean | null | undefined {
   const c = unwrap(node, 'A_Const');

@@ -5,7 +5,7 @@
  * indexing or rewriting it harms nobody).
  */
 import { IndexRegistry } from './index-registry';
-import { Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, unwrap } from './ast';
+import { formatType, isArrayType, Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, unwrap } from './ast';
 
 export interface ColumnState {
   type: string;
@@ -21,7 +21,7 @@ export interface ColumnState {
  */
 export function columnTypeSql(c: ColumnState): string | null {
   if (c.type === 'unknown' || (c.type === 'interval' && c.typmods.length > 0)) return null;
-  return `${c.type}${c.typmods.length ? `(${c.typmods.join(', ')})` : ''}${c.array ? '[]' : ''}`;
+  return formatType(c.type, c.typmods, c.array);
 }
 
 export interface ConstraintState {
@@ -318,10 +318,6 @@ export class SchemaState {
     // A table created in this change stays fresh; otherwise nothing changes its freshness.
     t.fresh = t.fresh && fresh;
   }
-}
-
-function isArrayType(typeName: unknown): boolean {
-  return list((typeName as Node | undefined)?.arrayBounds).length > 0;
 }
 
 /** serial is not a type: PostgreSQL stores the integer type it expands to. */

@@ -1,5 +1,5 @@
 import { NO_HITS, Rule } from './types';
-import { sqlName } from './support';
+import { constraintNameIn, sqlName } from './support';
 
 export const rule: Rule = {
   id: 'foreign-key-not-valid',
@@ -12,10 +12,12 @@ export const rule: Rule = {
     if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const parent = effect.code === 'add-fk' ? effect.detail : s.prediction.effects.find((e) => e.code === 'add-column-fk-parent')?.relation;
+    // PostgreSQL names an unnamed foreign key <table>_<column>_fkey.
+    const name = constraintNameIn(s, ['CONSTR_FOREIGN']) ?? (effect.column ? `${t.split('.').pop()}_${effect.column}_fkey` : '<name>');
     return [
       {
         message: `The foreign key on ${effect.relation} is validated row by row while SHARE ROW EXCLUSIVE blocks writes on ${effect.relation}${parent ? ` and ${parent}` : ''}.`,
-        suggestion: `ALTER TABLE ${t} ADD CONSTRAINT <name> FOREIGN KEY (${effect.column ?? '<column>'}) REFERENCES ${parent ? sqlName(parent) : '<parent>'} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE ${t} VALIDATE CONSTRAINT <name>;`,
+        suggestion: `ALTER TABLE ${t} ADD CONSTRAINT ${name} FOREIGN KEY (${effect.column ?? '<column>'}) REFERENCES ${parent ? sqlName(parent) : '<parent>'} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
       },
     ];
   },

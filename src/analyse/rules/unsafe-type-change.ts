@@ -1,5 +1,5 @@
 import { existingEffects, NO_HITS, Rule } from './types';
-import { sqlName } from './support';
+import { columnTypeIn, sqlName } from './support';
 
 const CODES = ['alter-type-rewrite', 'alter-type-no-rewrite'];
 
@@ -20,7 +20,7 @@ export const rule: Rule = {
     return [
       {
         message: `Changing the type of ${effect.relation}.${c} ${what} under ACCESS EXCLUSIVE (blocks reads and writes): ${effect.detail}.`,
-        suggestion: `-- expand and contract instead of an in-place change:\nALTER TABLE ${t} ADD COLUMN ${c}_new <new type>;\n-- trigger keeping ${c}_new = ${c} for new writes, then backfill in batches:\nUPDATE ${t} SET ${c}_new = ${c} WHERE id BETWEEN :from AND :to;\n-- switch the application to ${c}_new, then drop ${c} and rename ${c}_new`,
+        suggestion: `-- expand and contract instead of an in-place change:\nALTER TABLE ${t} ADD COLUMN ${c}_new ${columnTypeIn(s, c) ?? '<new type>'};\n-- trigger keeping ${c}_new = ${c} for new writes, then backfill in batches:\nUPDATE ${t} SET ${c}_new = ${c} WHERE id BETWEEN :from AND :to;\n-- switch the application to ${c}_new, then drop ${c} and rename ${c}_new`,
       },
     ];
   },
