@@ -140,6 +140,13 @@ describe('safe alternatives use the statement\'s own types and constraint names'
     );
     expect(suggestion('constraint-missing-not-valid', 'ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0);')).toContain('VALIDATE CONSTRAINT age_positive;');
   });
+
+  it('backfills every column of a renamed enum value, by table and column', () => {
+    const sql = "CREATE TABLE feelings (id int, now mood, before mood);\nALTER TYPE mood RENAME VALUE 'sad' TO 'down';";
+    expect(suggestion('enum-rename-value', sql)).toContain(
+      "UPDATE feelings SET now = 'down' WHERE now = 'sad';\nUPDATE feelings SET before = 'down' WHERE before = 'sad';",
+    );
+  });
 });
 
 describe('rule documentation', () => {

@@ -1,4 +1,5 @@
 import { names, unwrap } from '../ast';
+import { sqlName } from './support';
 import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
@@ -6,14 +7,24 @@ export const rule: Rule = {
   severity: 'warning',
   summary: 'Renaming an enum value breaks running code that still sends the old value.',
   triggers: { kinds: ['AlterEnumStmt'] },
-  check(s) {
+  check(s, m) {
     const alter = unwrap(s.parsed.ast, 'AlterEnumStmt');
     if (!alter?.oldVal) return NO_HITS;
-    const type = names(alter.typeName).join('.');
+    const typeNames = names(alter.typeName);
+    const type = typeNames.join('.');
+    // The columns of this type that the schema model knows (types are matched by their bare name).
+    const bare = typeNames[typeNames.length - 1].toLowerCase();
+    const updates: string[] = [];
+    for (const table of m.schema.tables.values()) {
+      for (const [column, state] of table.columns) {
+        if (state.type === bare) updates.push(`UPDATE ${sqlName(table.name)} SET ${column} = '${alter.newVal}' WHERE ${column} = '${alter.oldVal}';`);
+      }
+    }
+    if (updates.length === 0) updates.push(`UPDATE <table> SET <column> = '${alter.newVal}' WHERE <column> = '${alter.oldVal}';`);
     return [
       {
         message: `Renaming '${alter.oldVal}' to '${alter.newVal}' in ${type} makes every running INSERT/UPDATE that sends '${alter.oldVal}' fail until all instances are updated.`,
-        suggestion: `ALTER TYPE ${type} ADD VALUE IF NOT EXISTS '${alter.newVal}';\n-- deploy code that writes '${alter.newVal}', backfill rows in batches:\nUPDATE <table> SET <column> = '${alter.newVal}' WHERE <column> = '${alter.oldVal}';`,
+        suggestion: `ALTER TYPE ${type} ADD VALUE IF NOT EXISTS '${alter.newVal}';\n-- deploy code that writes '${alter.newVal}', backfill rows in batches:\n${updates.join('\n')}`,
       },
     ];
   },
