@@ -118,7 +118,10 @@ test('a killed 1M-row backfill resumes at the next batch and updates every row e
 
     expect(await scalar(watcher, 'SELECT count(*) FROM items WHERE counter <> 1')).toBe('0');
     const final = (await watcher.query("SELECT keys_done, rows_done, total, batches, done, elapsed_ms, max_batch_ms FROM drydock.batch_progress WHERE version = '0002'")).rows[0];
-    expect(final).toMatchObject({ keys_done: String(ROWS), done: true, batches: 20 });
+    expect(final).toMatchObject({ keys_done: String(ROWS), done: true });
+    // 20 batches of 50k, or a few more: a batch that makes the probe's writes wait longer than the
+    // bound halves the next one (adaptSize), which a loaded machine can trigger.
+    expect(Number(final.batches)).toBeGreaterThanOrEqual(20);
     expect(Number(final.rows_done)).toBe(ROWS);
     expect(await scalar(watcher, "SELECT status FROM drydock.migration_history WHERE version = '0002' ORDER BY id DESC LIMIT 1")).toBe('applied');
 
