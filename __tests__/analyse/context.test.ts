@@ -148,6 +148,23 @@ describe('predictions and traced facts', () => {
   });
 });
 
+describe('slow work', () => {
+  it('names the table a traced rewrite rebuilt, not the first of its indexes', () => {
+    const config = resolveConfig({}, 'test');
+    const history = migration({ sql: HISTORY[0], isNew: false, id: 'h' });
+    const m = migration({ sql: "SET lock_timeout = '1s';\nALTER TABLE users ALTER COLUMN age TYPE bigint;" }, 1);
+    const traced = (relation: string) => ({ relation, mode: 'AccessExclusiveLock' as const, source: 'traced' as const });
+    m.migration.statements[1].locks = [traced('public.users_pkey'), traced('public.users')];
+    m.migration.statements[1].rewrites = [
+      { relation: 'public.users_pkey', kind: 'index', source: 'traced' },
+      { relation: 'public.users', kind: 'table', source: 'traced' },
+    ];
+    analyse([history, m], { pgVersion: 15, config });
+    const timeout = findings([m]).find((f) => f.rule === 'require-statement-timeout');
+    expect(timeout?.message).toContain('rewrites public.users while');
+  });
+});
+
 describe('system catalogs', () => {
   it('resolves an unqualified pg_ name to pg_catalog and does not count catalog updates as slow work', () => {
     const [m] = run({

@@ -32,10 +32,13 @@ export function findTrafficLocks(s: LockFacts): readonly LockEntry[] {
 
 /** Statements whose duration grows with table size: rewrites, scans, index builds, backfills. */
 export function findSlowWork(s: WorkFacts): string | null {
-  // An empty new table is instant to work on; one filled from existing tables is not.
-  for (let i = 0; i < s.rewrites.length; i++) {
-    const relation = s.rewrites[i].relation;
-    if (sized(s, relation)) return `rewrites ${relation}`;
+  // An empty new table is instant to work on; one filled from existing tables is not. A table
+  // rewrite rebuilds its indexes too: name the table, not the first index pg_locks happens to list.
+  for (const indexes of [false, true]) {
+    for (let i = 0; i < s.rewrites.length; i++) {
+      const rewrite = s.rewrites[i];
+      if ((rewrite.kind === 'index') === indexes && sized(s, rewrite.relation)) return `rewrites ${rewrite.relation}`;
+    }
   }
   const effects = s.prediction.effects;
   let inserts = false;
