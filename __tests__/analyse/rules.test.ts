@@ -139,6 +139,14 @@ describe('safe alternatives use the statement\'s own types and constraint names'
         '-- next migration (SHARE UPDATE EXCLUSIVE, reads and writes continue):\nALTER TABLE users VALIDATE CONSTRAINT users_age_check;',
     );
     expect(suggestion('constraint-missing-not-valid', 'ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0);')).toContain('VALIDATE CONSTRAINT age_positive;');
+    // PostgreSQL's choices: all foreign-key columns; a column only when the CHECK reads exactly one.
+    expect(suggestion('foreign-key-not-valid', 'ALTER TABLE users ADD FOREIGN KEY (org_id, id) REFERENCES orgs (id, id);')).toContain('VALIDATE CONSTRAINT users_org_id_id_fkey;');
+    expect(suggestion('constraint-missing-not-valid', 'ALTER TABLE users ADD CHECK (age > 0 AND org_id > 0);')).toContain('VALIDATE CONSTRAINT users_check;');
+  });
+
+  it('knows an unnamed constraint by the name PostgreSQL gives it when it is validated', () => {
+    const sql = 'ALTER TABLE users ADD CHECK (age > 0) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_age_check;';
+    expect(rulesHit(run({ history: HISTORY, migrations: [sql] }))).toContain('validate-in-same-transaction');
   });
 
   it('backfills every column of a renamed enum value, by table and column', () => {

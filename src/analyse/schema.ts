@@ -5,7 +5,7 @@
  * indexing or rewriting it harms nobody).
  */
 import { IndexRegistry } from './index-registry';
-import { formatType, isArrayType, Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, unwrap } from './ast';
+import { formatType, isArrayType, Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, unwrap, walk } from './ast';
 
 export interface ColumnState {
   type: string;
@@ -172,30 +172,29 @@ export class SchemaState {
     for (const c of constraints) {
       if (c.contype === 'CONSTR_FOREIGN') {
         const references = rangeVarName(c.pktable);
-        t.constraints.set((c.conname as string) ?? `${colname}_fkey`, { kind: 'foreign', valid: !c.skip_validation, references });
+        t.constraints.set(constraintName(t.name, c, colname), { kind: 'foreign', valid: !c.skip_validation, references });
       }
       if (c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') {
-        const suffix = c.contype === 'CONSTR_PRIMARY' ? 'pkey' : `${colname}_key`;
-        this.indexes.set(qualify(t.name.split('.')[0], (c.conname as string) ?? `${t.name.split('.')[1]}_${suffix}`), t.name);
+        this.indexes.set(qualify(t.name.split('.')[0], constraintName(t.name, c, colname)), t.name);
       }
     }
   }
 
   private addConstraint(t: TableState, c: Node): void {
     const contype = c.contype as string;
-    const bare = t.name.split('.')[1];
     const keys = names(c.keys);
     const valid = !c.skip_validation;
+    const name = constraintName(t.name, c);
     switch (contype) {
       case 'CONSTR_CHECK':
-        t.constraints.set((c.conname as string) ?? `${bare}_check`, { kind: 'check', valid, notNullColumn: isNotNullCheck(c.raw_expr) });
+        t.constraints.set(name, { kind: 'check', valid, notNullColumn: isNotNullCheck(c.raw_expr) });
         return;
       case 'CONSTR_NOTNULL':
-        t.constraints.set((c.conname as string) ?? `${bare}_${keys[0]}_not_null`, { kind: 'notnull', valid, notNullColumn: keys[0] });
+        t.constraints.set(name, { kind: 'notnull', valid, notNullColumn: keys[0] });
         if (valid && keys[0] && t.columns.has(keys[0])) t.columns.get(keys[0])!.notNull = true;
         return;
       case 'CONSTR_FOREIGN':
-        t.constraints.set((c.conname as string) ?? `${bare}_${names(c.fk_attrs).join('_')}_fkey`, {
+        t.constraints.set(name, {
           kind: 'foreign',
           valid,
           references: rangeVarName(c.pktable),
@@ -203,14 +202,13 @@ export class SchemaState {
         return;
       case 'CONSTR_PRIMARY':
       case 'CONSTR_UNIQUE': {
-        const conname = (c.conname as string) ?? (contype === 'CONSTR_PRIMARY' ? `${bare}_pkey` : `${bare}_${keys.join('_')}_key`);
-        t.constraints.set(conname, { kind: contype === 'CONSTR_PRIMARY' ? 'primary' : 'unique', valid: true });
-        this.indexes.set(qualify(t.name.split('.')[0], (c.indexname as string) ?? conname), t.name);
+        t.constraints.set(name, { kind: contype === 'CONSTR_PRIMARY' ? 'primary' : 'unique', valid: true });
+        this.indexes.set(qualify(t.name.split('.')[0], (c.indexname as string) ?? name), t.name);
         if (contype === 'CONSTR_PRIMARY') for (const k of keys) if (t.columns.has(k)) t.columns.get(k)!.notNull = true;
         return;
       }
       default:
-        t.constraints.set((c.conname as string) ?? `${bare}_${contype}`, { kind: contype === 'CONSTR_EXCLUSION' ? 'exclusion' : 'other', valid });
+        t.constraints.set(name, { kind: contype === 'CONSTR_EXCLUSION' ? 'exclusion' : 'other', valid });
     }
   }
 
@@ -317,6 +315,38 @@ export class SchemaState {
     }
     // A table created in this change stays fresh; otherwise nothing changes its freshness.
     t.fresh = t.fresh && fresh;
+  }
+}
+
+/**
+ * The name a constraint has: its own, or the one PostgreSQL chooses for it — <table>_<columns>_fkey,
+ * _key, _pkey, <table>_<column>_not_null, and <table>_<column>_check when the CHECK reads exactly
+ * one column (<table>_check otherwise). `column`: the column a column-level constraint sits on.
+ */
+export function constraintName(table: string, c: Node, column?: string): string {
+  if (typeof c.conname === 'string') return c.conname;
+  const bare = table.split('.')[1] ?? table;
+  const keys = names(c.contype === 'CONSTR_FOREIGN' ? c.fk_attrs : c.keys);
+  const columns = keys.length > 0 ? keys : column ? [column] : [];
+  switch (c.contype) {
+    case 'CONSTR_CHECK': {
+      const read = new Set<string>();
+      walk(c.raw_expr, (kind, node) => {
+        const name = kind === 'ColumnRef' ? names(node.fields).pop() : undefined;
+        if (name) read.add(name);
+      });
+      return read.size === 1 ? `${bare}_${[...read][0]}_check` : `${bare}_check`;
+    }
+    case 'CONSTR_NOTNULL':
+      return `${bare}_${columns[0]}_not_null`;
+    case 'CONSTR_FOREIGN':
+      return `${bare}_${columns.join('_')}_fkey`;
+    case 'CONSTR_PRIMARY':
+      return `${bare}_pkey`;
+    case 'CONSTR_UNIQUE':
+      return `${bare}_${columns.join('_')}_key`;
+    default:
+      return `${bare}_${c.contype as string}`;
   }
 }
 

@@ -5,6 +5,7 @@
 import type { LockMode } from '../../report/types';
 import { Node, list, names, rangeVarName, typeModsOf, typeNameOf, unwrap } from '../ast';
 import type { Effect, PredictContext } from './effects';
+import { constraintName } from '../schema';
 import { typeChangeVerdict } from './type-change';
 import { columnDefault, volatilityOf } from './volatility';
 
@@ -182,7 +183,7 @@ function isNullConst(expr: unknown): boolean {
 }
 
 function constraintEffects(table: string, relkind: string, c: Node, ctx: PredictContext): Effect[] {
-  const base = { relation: table, relkind, constraint: c.conname as string | undefined } as const;
+  const base = { relation: table, relkind, constraint: constraintName(table, c) } as const;
   const notValid = c.skip_validation === true;
   const keys = names(c.keys);
   switch (c.contype) {

@@ -1,5 +1,5 @@
 import { NO_HITS, Rule } from './types';
-import { constraintNameIn, sqlName } from './support';
+import { sqlName } from './support';
 
 export const rule: Rule = {
   id: 'foreign-key-not-valid',
@@ -12,8 +12,8 @@ export const rule: Rule = {
     if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const parent = effect.code === 'add-fk' ? effect.detail : s.prediction.effects.find((e) => e.code === 'add-column-fk-parent')?.relation;
-    // PostgreSQL names an unnamed foreign key <table>_<column>_fkey.
-    const name = constraintNameIn(s, ['CONSTR_FOREIGN']) ?? (effect.column ? `${t.split('.').pop()}_${effect.column}_fkey` : '<name>');
+    // Its own name, or the one PostgreSQL gives it (schema.ts constraintName).
+    const name = effect.constraint ?? '<name>';
     return [
       {
         message: `The foreign key on ${effect.relation} is validated row by row while SHARE ROW EXCLUSIVE blocks writes on ${effect.relation}${parent ? ` and ${parent}` : ''}.`,

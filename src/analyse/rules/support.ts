@@ -1,6 +1,6 @@
 /** Shared wording for rule messages: lock descriptions and SQL snippets with the user's names. */
 import type { LockMode } from '../../report/types';
-import { type Node, list, names, typeSql, unwrap, walk } from '../ast';
+import { type Node, list, typeSql, unwrap } from '../ast';
 import { describeBlocks, blocksOf, lockRank } from '../catalog';
 import type { StatementView } from './types';
 
@@ -90,30 +90,6 @@ export function columnTypeIn(s: StatementView, column: string): string | undefin
     const def = unwrap(cmd.def, 'ColumnDef');
     if (cmd.subtype === 'AT_AlterColumnType' && cmd.name === column) return typeSql(def?.typeName);
     if (cmd.subtype === 'AT_AddColumn' && def?.colname === column) return typeSql(def.typeName);
-  }
-  return undefined;
-}
-
-/** The name the statement gives the constraint it adds (ADD CONSTRAINT name …), when it gives one. */
-export function constraintNameIn(s: StatementView, contypes: string[]): string | undefined {
-  for (const cmd of alterCommands(s)) {
-    const constraint = cmd.subtype === 'AT_AddConstraint' ? unwrap(cmd.def, 'Constraint') : undefined;
-    if (constraint && contypes.includes(constraint.contype as string) && typeof constraint.conname === 'string') return constraint.conname;
-  }
-  return undefined;
-}
-
-/** The first column a CHECK constraint added by this statement refers to (PostgreSQL names it <table>_<column>_check). */
-export function checkColumnIn(s: StatementView): string | undefined {
-  for (const cmd of alterCommands(s)) {
-    const constraint = cmd.subtype === 'AT_AddConstraint' ? unwrap(cmd.def, 'Constraint') : undefined;
-    if (constraint?.contype !== 'CONSTR_CHECK') continue;
-    let column: string | undefined;
-    walk(constraint.raw_expr, (kind, node) => {
-      if (column) return false;
-      if (kind === 'ColumnRef') column = names(node.fields).pop();
-    });
-    return column;
   }
   return undefined;
 }
