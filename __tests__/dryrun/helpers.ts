@@ -4,11 +4,12 @@
  * provider over the test servers: each dry run gets its own database there).
  */
 import { toReportStatement } from '../../src/engine/load';
+import { migrationReport } from '../../src/engine/migration-report';
 import { createHash } from 'node:crypto';
 import type { MigrationFile } from '../../src/discover/types';
 import type { ParsedMigration } from '../../src/engine/types';
 import { loadParser, parseSql, ParsedFile } from '../../src/parse/parser';
-import type { Migration, Statement } from '../../src/report/types';
+import type { Statement } from '../../src/report/types';
 import { EphemeralServer, startEphemeralServer } from '../../src/dryrun/providers';
 import { testServerUrl } from '../support/pg';
 
@@ -46,20 +47,7 @@ export async function buildMigration(spec: MigrationSpec): Promise<ParsedMigrati
     verify: null,
     isNew: spec.isNew ?? true,
   };
-  const migration: Migration = {
-    id: spec.id,
-    description: spec.id,
-    path,
-    layout: 'diesel',
-    direction: 'up',
-    transactional,
-    transactionSource: 'default',
-    checksum,
-    downPath,
-    isNew: file.isNew,
-    statements: reportStatements(parsed),
-    findings: [],
-  };
+  const migration = migrationReport(file, reportStatements(parsed));
   return { migration, file, parsed, parsedDown, downError: null };
 }
 

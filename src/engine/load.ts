@@ -6,7 +6,8 @@ import { discover } from '../discover';
 import type { DiscoveryOptions, DiscoveryResult, MigrationFile } from '../discover/types';
 import { loadParser, ParsedFile, parseSql, ParsedStatement } from '../parse/parser';
 import { DrydockError, isDrydockError } from '../util/errors';
-import type { Migration, Statement } from '../report/types';
+import type { Statement } from '../report/types';
+import { migrationReport } from './migration-report';
 import type { ParsedMigration } from './types';
 import { batchPlanOf } from '../data/batch-plan';
 import { codeMigration } from '../data/code-parsed';
@@ -41,23 +42,7 @@ export function parseMigration(file: MigrationFile): ParsedMigration {
       file.down = null;
     }
   }
-  const migration: Migration = {
-    id: file.id,
-    description: file.description,
-    path: file.path,
-    layout: file.layout,
-    direction: file.direction,
-    transactional: file.transactional,
-    transactionSource: file.transactionSource,
-    checksum: file.checksum,
-    downPath: file.down?.path ?? null,
-    isNew: file.isNew,
-    statements: parsed.statements.map(toReportStatement),
-    findings: [],
-    roundTrip: null,
-    lockWindows: [],
-  };
-  const pm: ParsedMigration = { migration, file, parsed, parsedDown, downError };
+  const pm: ParsedMigration = { migration: migrationReport(file, parsed.statements.map(toReportStatement)), file, parsed, parsedDown, downError };
   // A misused drydock:batch directive is a user error at load time, naming file:line.
   batchPlanOf(pm);
   return pm;

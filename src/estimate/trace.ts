@@ -4,9 +4,11 @@
  * per table it locked. The dry run (src/dryrun) traces real transaction boundaries instead.
  */
 import type { Client } from 'pg';
+import type { MigrationFile } from '../discover/types';
+import { migrationReport } from '../engine/migration-report';
 import type { ParsedMigration } from '../engine/types';
 import { loadParser, parseSql } from '../parse/parser';
-import type { LockWindow, Migration, Statement } from '../report/types';
+import type { LockWindow, Statement } from '../report/types';
 import { strongestLock } from './classify';
 import { measureStatement } from './measure';
 
@@ -41,28 +43,13 @@ export async function traceStatementsOneByOne(client: Client, sql: string, path:
       lockWindows.push({ relation, mode: lock.mode, acquiredAt: p.index, releasedAt: p.index, heldDuring: [], holdMs: m.ms });
     }
   }
-  const migration: Migration = {
-    id,
-    description: '',
-    path,
-    layout: 'plain',
-    direction: 'up',
-    transactional: false,
-    transactionSource: 'default',
-    checksum: '',
-    downPath: null,
-    isNew: true,
-    statements,
-    findings: [],
-    lockWindows,
-  };
-  const file = {
+  const file: MigrationFile = {
     id,
     description: '',
     path,
     absPath: path,
-    layout: 'plain' as const,
-    direction: 'up' as const,
+    layout: 'plain',
+    direction: 'up',
     sql,
     sqlStartLine: 1,
     checksum: '',
@@ -72,5 +59,6 @@ export async function traceStatementsOneByOne(client: Client, sql: string, path:
     verify: null,
     isNew: true,
   };
+  const migration = { ...migrationReport(file, statements), lockWindows };
   return { migration, file, parsed, parsedDown: null, downError: null };
 }
