@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import { discover } from '../../src/discover';
 import type { DiscoveryResult } from '../../src/discover/types';
 import { scanComments } from '../../src/parse/comments';
-import { loadParser, parseSql } from '../../src/parse/parser';
+import { loadParser, parseSql, scannerComments } from '../../src/parse/parser';
 import { DrydockError } from '../../src/util/errors';
-import { scannerComments } from '../support/scanner-comments';
 
 const CORPORA = path.resolve(__dirname, '../../../shared/corpora');
 

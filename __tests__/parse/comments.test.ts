@@ -2,9 +2,8 @@
  * scanComments must find exactly the comments PostgreSQL's lexer finds (libpg-query's scanner is
  * the oracle here), including where a `--` or `/*` is not a comment.
  */
-import { loadParser } from '../../src/parse/parser';
+import { loadParser, scannerComments } from '../../src/parse/parser';
 import { scanComments } from '../../src/parse/comments';
-import { scannerComments } from '../support/scanner-comments';
 
 beforeAll(loadParser);
 

@@ -85,7 +85,7 @@ function lineCommentEnd(text: string, from: number, to: number): number {
 }
 
 /** Block comments nest; -1 when unterminated. */
-export function blockCommentEnd(text: string, from: number, to: number): number {
+function blockCommentEnd(text: string, from: number, to: number): number {
   let depth = 0;
   let i = from;
   while (i < to) {

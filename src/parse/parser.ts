@@ -8,7 +8,7 @@
 import * as pgQuery from 'libpg-query';
 import { setFlagsFromString } from 'node:v8';
 import { DrydockError } from '../util/errors';
-import { blockCommentEnd, scanComments, type Span } from './comments';
+import { type CommentScan, scanComments, type Span } from './comments';
 import { classifyTransactionBehaviour } from './transaction';
 
 export interface SourceComment {
@@ -162,7 +162,8 @@ export function parseSql(text: string, path: string, options: { lineOffset?: num
   for (const raw of rawStmts) {
     const rangeStart = source.charOffset(raw.stmt_location ?? 0);
     const rangeEnd = raw.stmt_len ? source.charOffset((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-    collectGapComments(text, previousEnd, rangeStart, comments);
+    // Between statements: blank space, `;` and comments.
+    comments.push(...lex(text, previousEnd, rangeStart).comments);
     const code = codeSpan(text, rangeStart, rangeEnd, comments);
     // codeSpan collected the comments inside the range; the next gap starts after it.
     previousEnd = rangeEnd;
@@ -186,7 +187,7 @@ export function parseSql(text: string, path: string, options: { lineOffset?: num
       comments: [],
     });
   }
-  collectGapComments(text, previousEnd, text.length, comments);
+  comments.push(...lex(text, previousEnd, text.length).comments);
 
   const trailingComments = attachComments(comments, statements, source);
   return { statements, trailingComments };
@@ -195,8 +196,7 @@ export function parseSql(text: string, path: string, options: { lineOffset?: num
 /**
  * The statement's own text within the parser's range, without surrounding comments, blanks and the
  * semicolon. Most statements contain no comment marker; those that do are lexed (a `--` inside a
- * string is told apart from a comment only by lexing): by scanComments, or by libpg-query's own
- * scanner when scanComments finds something it opened unclosed.
+ * string is told apart from a comment only by lexing).
  */
 function codeSpan(text: string, from: number, to: number, comments: Span[]): Span | null {
   const body = text.slice(from, to);
@@ -205,39 +205,34 @@ function codeSpan(text: string, from: number, to: number, comments: Span[]): Spa
     const lead = trimmed.length - trimmed.trimStart().length;
     return trimmed.length > lead ? { start: from + lead, end: from + trimmed.length } : null;
   }
-  const lexed = scanComments(text, from, to);
-  if (lexed) {
-    comments.push(...lexed.comments);
-    return lexed.code;
-  }
-  const local = new SourceText(body);
-  const tokens = pgQuery.scanSync(body).tokens as Token[];
-  const code = tokens.filter((t) => !COMMENT_TOKENS.has(t.tokenName) && t.tokenName !== 'ASCII_59');
-  for (const t of tokens) {
-    if (COMMENT_TOKENS.has(t.tokenName)) comments.push({ start: from + local.charOffset(t.start), end: from + local.charOffset(t.end) });
-  }
-  if (code.length === 0) return null;
-  return { start: from + local.charOffset(code[0].start), end: from + local.charOffset(code[code.length - 1].end) };
+  const lexed = lex(text, from, to);
+  comments.push(...lexed.comments);
+  return lexed.code;
 }
 
-/** Comments between statements. Between statements there is only blank space, `;` and comments. */
-function collectGapComments(text: string, from: number, to: number, comments: Span[]): void {
-  let i = from;
-  while (i < to) {
-    if (text.startsWith('--', i)) {
-      const newline = text.indexOf('\n', i);
-      const end = newline === -1 || newline > to ? to : newline;
-      comments.push({ start: i, end: text[end - 1] === '\r' ? end - 1 : end });
-      i = end;
-    } else if (text.startsWith('/*', i)) {
-      const closed = blockCommentEnd(text, i, to);
-      const end = closed < 0 ? to : closed;
-      comments.push({ start: i, end });
-      i = end;
-    } else {
-      i++;
-    }
-  }
+/** text[from, to) lexed by scanComments, or by libpg-query's scanner where scanComments finds something it opened unclosed. */
+function lex(text: string, from: number, to: number): CommentScan {
+  const lexed = scanComments(text, from, to);
+  if (lexed) return lexed;
+  const scanned = scannerComments(text.slice(from, to));
+  const shift = (span: Span) => ({ start: span.start + from, end: span.end + from });
+  return { comments: scanned.comments.map(shift), code: scanned.code && shift(scanned.code) };
+}
+
+/**
+ * libpg-query's scanner's answer for `text`, in string offsets: its comment tokens, and the first
+ * to last code token that is not a semicolon. The fallback of lex(), and the oracle scanComments
+ * is tested against.
+ */
+export function scannerComments(text: string): CommentScan {
+  const source = new SourceText(text);
+  const tokens = pgQuery.scanSync(text).tokens as Token[];
+  const span = (t: Token) => ({ start: source.charOffset(t.start), end: source.charOffset(t.end) });
+  const code = tokens.filter((t) => !COMMENT_TOKENS.has(t.tokenName) && t.tokenName !== 'ASCII_59');
+  return {
+    comments: tokens.filter((t) => COMMENT_TOKENS.has(t.tokenName)).map(span),
+    code: code.length === 0 ? null : { start: span(code[0]).start, end: span(code[code.length - 1]).end },
+  };
 }
 
 /**
