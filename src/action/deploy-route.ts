@@ -53,11 +53,7 @@ async function runDeploy(context: RunContext): Promise<number> {
       databaseUrl: inputs.databaseUrl!,
       migrations,
       backup,
-      actor: context.event.sender ?? undefined,
-      deployId: context.runId,
-      lockTimeout: inputs.lockTimeout,
-      statementTimeout: inputs.statementTimeout,
-      log: (line) => core.info(line),
+      ...runOptions(context),
     }),
   );
 
@@ -80,10 +76,7 @@ async function runDeploy(context: RunContext): Promise<number> {
   const markdown = deployMarkdown(changelog, { paths });
   const files = writeChangelogFiles(changelog, markdown);
   core.setOutput('applied', String(applied.length));
-  core.setOutput('deploy-id', result.deployId);
-  core.setOutput('backup-uri', result.backup?.location ?? '');
-  core.setOutput('changelog-json', files.json);
-  core.setOutput('changelog-markdown', files.markdown);
+  setRunOutputs(result.deployId, result.backup?.location, files);
   await writeJobSummary(`${markdown}\n${reportDetails('Deploy report', result.summary)}`);
 
   if (context.post && entries.length > 0) {
@@ -115,11 +108,7 @@ async function runRollback(context: RunContext): Promise<number> {
       reason: inputs.reason,
       backup: backupStep(inputs.backup, context.runId),
       migrations,
-      actor: context.event.sender ?? undefined,
-      deployId: context.runId,
-      lockTimeout: inputs.lockTimeout,
-      statementTimeout: inputs.statementTimeout,
-      log: (line) => core.info(line),
+      ...runOptions(context),
     }),
   );
   const rolledBack = result.targets.filter((t) => t.status === 'rolled-back');
@@ -136,15 +125,31 @@ async function runRollback(context: RunContext): Promise<number> {
   const files = writeChangelogFiles(changelog, markdown);
   core.setOutput('applied', '0');
   core.setOutput('rolled-back', String(rolledBack.length));
-  core.setOutput('deploy-id', result.rollbackId);
-  core.setOutput('backup-uri', result.backup?.location ?? '');
-  core.setOutput('changelog-json', files.json);
-  core.setOutput('changelog-markdown', files.markdown);
+  setRunOutputs(result.rollbackId, result.backup?.location, files);
   await writeJobSummary(`${markdown}\n${reportDetails('Rollback report', result.summary)}`);
   if (context.post && inputs.changelogPath && rolledBack.length > 0) {
     await commitChangelogFile(context.post, inputs.changelogPath, markdown, `drydock: changelog of rollback ${result.rollbackId} on ${inputs.environment}`);
   }
   return result.exitCode;
+}
+
+/** What a deploy and a rollback run on the target take alike from the Action's run. */
+function runOptions(context: RunContext) {
+  return {
+    actor: context.event.sender ?? undefined,
+    deployId: context.runId,
+    lockTimeout: context.inputs.lockTimeout,
+    statementTimeout: context.inputs.statementTimeout,
+    log: (line: string) => core.info(line),
+  };
+}
+
+/** The outputs a deploy and a rollback both set: the run's id, its backup and the changelog files. */
+function setRunOutputs(id: string, backupUri: string | undefined, files: { json: string; markdown: string }): void {
+  core.setOutput('deploy-id', id);
+  core.setOutput('backup-uri', backupUri ?? '');
+  core.setOutput('changelog-json', files.json);
+  core.setOutput('changelog-markdown', files.markdown);
 }
 
 /**
