@@ -21,7 +21,7 @@ export const rule: Rule = {
       const local = span.openedBy === 'autocommit' ? 'SET' : 'SET LOCAL';
       hits.push({
         statementIndex: first.index,
-        message: `No lock_timeout is set before this statement requests ${locks.text}; while it waits for a running query, every new query on ${locks.tables > 1 ? 'those tables' : 'the table'} queues behind it${later ? ` (and ${later} later statement${later > 1 ? 's' : ''} in this transaction lock more)` : ''}.`,
+        message: `No lock_timeout is set before this statement requests ${locks.text}; while it waits for a running query, every new query on ${locks.tables > 1 ? 'those tables' : 'the table'} queues behind it${later ? ` (and ${later} later statement${later > 1 ? 's' : ''} in this transaction lock${later > 1 ? '' : 's'} more)` : ''}.`,
         suggestion: `${local} lock_timeout = '5s';  -- first statement of the migration; retry the migration if it times out\n-- or set runnerTimeouts.lockTimeout in drydock.config.json when the runner sets it`,
       });
     }
