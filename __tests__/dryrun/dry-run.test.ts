@@ -238,6 +238,26 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
       }).catch((e: unknown) => e)) as DrydockError;
       expect(error).toBeInstanceOf(DrydockError);
       expect(error.position).toEqual({ path: 'ci/setup.sql', line: 2, column: 1 });
+      expect(error.fix).toContain('--setup-sql');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('history the server rejects as a syntax error points at the server version', async () => {
+    // PostgreSQL 16 dropped the alias a subquery in FROM needed; a 15 server calls it a syntax error.
+    const history = 'CREATE TABLE t AS SELECT * FROM (SELECT 1 AS x);';
+    const server = await testServer(major);
+    try {
+      const run = dryRun(await buildMigrations([{ id: '1', up: history, isNew: false }, { id: '2', up: 'SELECT 1;' }]), { server, cacheDir: null });
+      if (Number(major) >= 16) {
+        expect((await run).failed).toBeNull();
+      } else {
+        const error = (await run.catch((e: unknown) => e)) as DrydockError;
+        expect(error).toBeInstanceOf(DrydockError);
+        expect(error.message).toContain('subquery in FROM must have an alias');
+        expect(error.fix).toContain('--pg-version');
+      }
     } finally {
       await server.stop();
     }

@@ -54,8 +54,16 @@ export function replayFailure(located: ServerError, script: Script, what: string
   return new DrydockError(`${what} failed in the dry-run database: ${located.message}`, {
     position: { path: located.path, line: located.line, column: located.column },
     details,
-    fix:
-      'if it needs platform prerequisites (roles, extensions, schemas, tables the runner creates), create them in ' +
-      'a setup file passed with --setup-sql FILE (config "setupSql"); otherwise correct the migration',
+    fix: located.code === SYNTAX_ERROR ? NEWER_SYNTAX_FIX : PREREQUISITES_FIX,
   });
 }
+
+const SYNTAX_ERROR = '42601';
+/** drydock's parser (PostgreSQL 18's) accepted the file: the server is older, or the error is in a function body. */
+const NEWER_SYNTAX_FIX =
+  "PostgreSQL 18's parser accepts this SQL but the dry-run server does not: if the server is older than the version " +
+  'the migration was written for, run the dry run on the version production uses (--pg-version N, or --shadow-url); ' +
+  'a syntax error inside a function body (which only the server checks) is for the migration to correct';
+const PREREQUISITES_FIX =
+  'if it needs platform prerequisites (roles, extensions, schemas, tables the runner creates), create them in ' +
+  'a setup file passed with --setup-sql FILE (config "setupSql"); otherwise correct the migration';
