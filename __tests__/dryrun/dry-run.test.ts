@@ -262,4 +262,18 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
       await server.stop();
     }
   });
+
+  test('a transaction holding as many locks as a default server allows is not failed by the dry run', async () => {
+    // 12,000 locks fit PostgreSQL's default lock table (max_connections 100) on 13–18; with a
+    // smaller throwaway server the statement failed with "out of shared memory".
+    const up = 'SELECT count(pg_advisory_xact_lock(g)) FROM generate_series(1, 12000) g;';
+    const migrations = await buildMigrations([{ id: '1', up: 'CREATE TABLE t (id int);', isNew: false }, { id: '2', up }]);
+    const server = await testServer(major);
+    try {
+      expect((await dryRun(migrations, { server, cacheDir: null, roundTrip: false })).failed).toBeNull();
+    } finally {
+      await server.stop();
+    }
+    expect(migrations[1].migration.statements[0].error).toBeNull();
+  });
 });

@@ -148,12 +148,16 @@ export interface StartOptions {
 /**
  * Settings for a throwaway server: durability is pointless there, and the dry run's timing is
  * modelled separately, so fsync is off. WAL stays as in production (full-page writes on).
+ * max_connections stays at PostgreSQL's default, 100: the shared lock table is sized by it
+ * (max_locks_per_transaction × connection slots), and with 50 a migration holding ~9,000 locks in
+ * one transaction (thousands of partitions) failed the dry run with "out of shared memory" where a
+ * default server runs it.
  */
 const EPHEMERAL_SETTINGS: Record<string, string> = {
   fsync: 'off',
   synchronous_commit: 'off',
   listen_addresses: '127.0.0.1',
-  max_connections: '50',
+  max_connections: '100',
   'log_min_messages': 'fatal',
 };
 
