@@ -83,6 +83,15 @@ describe('versions', () => {
     expect(migrationsUpTo(files, '20240101000000').map((m) => m.migration.id)).toEqual(['20240101000000']);
     expect(migrationsUpTo(files, '20240101500000').map((m) => m.migration.id)).toEqual(['20240101000000']);
   });
+  test('a <timestamp>_<name> migration answers to its timestamp alone, when only one has it', () => {
+    const named = (id: string) => migration({ id, sql: 'SELECT 1;', path: `prisma/migrations/${id}/migration.sql` });
+    const files = [named('20240101000000_init'), named('20240102000000_more'), named('20240102000000_clash')];
+    expect(findMigration(files, '20240101000000')?.migration.id).toBe('20240101000000_init');
+    // Two directories share the timestamp: neither is picked.
+    expect(findMigration(files, '20240102000000')).toBeUndefined();
+    // Flyway-style ids: "1_1" is version 1.1, not a migration named "1" something.
+    expect(findMigration([migration({ id: '1_1', sql: 'SELECT 1;' })], '1')).toBeUndefined();
+  });
 });
 
 describe('planDeploy', () => {

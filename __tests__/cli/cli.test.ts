@@ -85,4 +85,19 @@ describe('drydock CLI', () => {
     expect(drydock(['check', 'examples/migrations', '--static', '--fail-on', 'sometimes']).code).toBe(2);
     expect(drydock(['check', 'examples/migrations', '--static', '--since', '99']).stderr).toContain('--since 99');
   });
+
+  it('takes --since as a Prisma migration\'s timestamp alone', () => {
+    const dir = tempDir({
+      'migrations/20240101000000_init/migration.sql': 'CREATE TABLE a (id int);\n',
+      'migrations/20240102000000_add_b/migration.sql': 'CREATE TABLE b (id int);\n',
+      'migrations/migration_lock.toml': 'provider = "postgresql"\n',
+    });
+    const out = drydock(['check', path.join(dir, 'migrations'), '--static', '--since', '20240101000000', '--format', 'json', '--fail-on', 'never']);
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as Report;
+    expect(report.migrations.map((m) => [m.id, m.isNew])).toEqual([
+      ['20240101000000_init', false],
+      ['20240102000000_add_b', true],
+    ]);
+  });
 });

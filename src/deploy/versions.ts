@@ -38,8 +38,20 @@ export function findMigration(migrations: ParsedMigration[], recorded: string): 
   return (
     migrations.find((pm) => pm.migration.id === recorded) ??
     migrations.find((pm) => namesOf(pm).some((name) => name === recorded)) ??
-    migrations.find((pm) => sameVersion(pm.migration.id, recorded))
+    migrations.find((pm) => sameVersion(pm.migration.id, recorded)) ??
+    byTimestampAlone(migrations, recorded)
   );
+}
+
+/**
+ * A `<timestamp>_<name>` migration (Prisma's and diesel's directories) by its timestamp alone, as
+ * people type it ("--since 20240604143030"), when exactly one migration has that timestamp. The
+ * name must start with a letter, so Flyway's "1_1" never answers to "1".
+ */
+function byTimestampAlone(migrations: ParsedMigration[], version: string): ParsedMigration | undefined {
+  if (!/^\d[\d-]*$/.test(version)) return undefined;
+  const matches = migrations.filter((pm) => namesOf(pm).some((name) => name.startsWith(`${version}_`) && /^[a-z]/i.test(name.slice(version.length + 1))));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** Numeric-aware comparison of two versions (segments compared as numbers when both are). */

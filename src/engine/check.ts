@@ -10,6 +10,7 @@ import { exitCodeFor, summarise } from '../report/summary';
 import type { Finding, LayoutName, Report, Severity } from '../report/types';
 import { TOOL_VERSION } from '../version';
 import { addFinding } from '../analyse/findings';
+import { findMigration } from '../deploy/versions';
 import { DrydockError, formatPosition } from '../util/errors';
 import { loadMigrations } from './load';
 import type { ParsedMigration } from './types';
@@ -137,7 +138,8 @@ function reportBrokenDownScripts(migrations: ParsedMigration[]): void {
 
 /** `--since V`: everything after version V (in apply order) is new, the rest is history. */
 export function markNewAfter(migrations: ParsedMigration[], since: string): void {
-  const index = migrations.findIndex((m) => m.migration.id === since);
+  const match = findMigration(migrations, since);
+  const index = match ? migrations.indexOf(match) : -1;
   if (index === -1) {
     const known = migrations.map((m) => m.migration.id);
     throw new DrydockError(`--since ${since}: no migration has that version`, {

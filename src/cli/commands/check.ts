@@ -15,6 +15,7 @@ export const check: Command = {
   --layout NAME        force a layout: ${LAYOUT_NAMES.join(', ')}
   --base REF           git ref; migrations added since REF are new, earlier ones are replayed history
   --since VERSION      VERSION is deployed: later migrations are new, it and earlier ones are history
+                       (a migration's id, directory, or the timestamp of a <timestamp>_<name> one)
   --format text|json   output format (default text)
   --out FILE           also write the JSON report to FILE
   --static             no database: predict locks from the catalog only
