@@ -157,6 +157,56 @@ describe('safe alternatives use the statement\'s own types and constraint names'
   });
 });
 
+describe('suggested SQL quotes the names that need it (Prisma: "Recipient"."documentId")', () => {
+  const PRISMA_HISTORY = [
+    `CREATE TYPE "DocumentStatus" AS ENUM ('DRAFT', 'COMPLETED');
+     CREATE TABLE "Document" ("id" SERIAL PRIMARY KEY, "status" "DocumentStatus" NOT NULL);
+     CREATE TABLE "Recipient" ("id" SERIAL PRIMARY KEY, "email" TEXT, "documentId" INTEGER, "readStatus" VARCHAR(20));
+     CREATE TABLE "Audit" ("id" SERIAL PRIMARY KEY, "at" TIMESTAMP(3));`,
+  ];
+  const CASED = /(?<![\w"])(Recipient|Document|DocumentStatus|documentId|emailAddress|readStatus|tokenValue|Recipient_documentId_fkey|Recipient_email_key)(?![\w"])/;
+  const suggestionsOf = (sql: string) =>
+    findings(run({ history: PRISMA_HISTORY, migrations: [sql] }))
+      .filter((f) => f.suggestion)
+      .map((f) => [f.rule, f.suggestion!] as const);
+
+  it.each([
+    ['ALTER TABLE "Recipient" ADD CONSTRAINT "Recipient_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document" ("id");', 'foreign-key-not-valid'],
+    ['ALTER TABLE "Recipient" ALTER COLUMN "email" SET NOT NULL;', 'set-not-null-scan'],
+    ['ALTER TABLE "Recipient" ALTER COLUMN "documentId" TYPE BIGINT;', 'unsafe-type-change'],
+    ['ALTER TABLE "Recipient" RENAME COLUMN "email" TO "emailAddress";', 'rename-column'],
+    ['ALTER TABLE "Recipient" ADD COLUMN "tokenValue" TEXT NOT NULL DEFAULT gen_random_uuid()::text;', 'column-default-rewrite'],
+    ['ALTER TABLE "Recipient" ADD COLUMN "tokenValue" TEXT NOT NULL;', 'add-required-column'],
+    ['ALTER TABLE "Recipient" ADD CONSTRAINT "Recipient_email_key" UNIQUE ("email");', 'unique-constraint-build'],
+    ['ALTER TABLE "Recipient" ADD CHECK ("documentId" > 0);', 'constraint-missing-not-valid'],
+    ['ALTER TABLE "Recipient" DROP COLUMN "readStatus";', 'drop-column'],
+    ['ALTER TABLE "Recipient" RENAME TO "Addressee";', 'rename-table'],
+    ['ALTER TYPE "DocumentStatus" RENAME VALUE \'DRAFT\' TO \'PENDING\';', 'enum-rename-value'],
+    ['ALTER TABLE "Audit" ADD COLUMN "readStatus" VARCHAR(20), ADD COLUMN "documentId" TIMESTAMP;', 'prefer-text-over-varchar'],
+  ])('%s', (sql, rule) => {
+    const hits = suggestionsOf(sql);
+    expect(hits.map(([r]) => r)).toContain(rule);
+    for (const [r, suggestion] of hits) {
+      const code = suggestion.split('\n').map((line) => line.replace(/--.*$/, '')).join('\n');
+      expect([r, code.match(CASED)?.[0]]).toEqual([r, undefined]);
+    }
+  });
+
+  it('writes the names PostgreSQL would give, quoted where it needs them', () => {
+    const fk = suggestionsOf('ALTER TABLE "Recipient" ADD FOREIGN KEY ("documentId") REFERENCES "Document" ("id");').find(([r]) => r === 'foreign-key-not-valid')![1];
+    expect(fk).toBe(
+      'ALTER TABLE "Recipient" ADD CONSTRAINT "Recipient_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document" NOT VALID;\n' +
+        '-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE "Recipient" VALIDATE CONSTRAINT "Recipient_documentId_fkey";',
+    );
+    const rename = suggestionsOf('ALTER TABLE "Document" RENAME COLUMN "status" TO "state";').find(([r]) => r === 'rename-column')![1];
+    expect(rename).toContain('ALTER TABLE "Document" ADD COLUMN state "DocumentStatus";');
+    const serial = suggestionsOf('ALTER TABLE "Recipient" ADD COLUMN "seqNo" SERIAL;').find(([r]) => r === 'column-default-rewrite')![1];
+    expect(serial).toContain(`CREATE SEQUENCE "Recipient_seqNo_seq" OWNED BY "Recipient"."seqNo";\nALTER TABLE "Recipient" ALTER COLUMN "seqNo" SET DEFAULT nextval('"Recipient_seqNo_seq"');`);
+    const unique = suggestionsOf('ALTER TABLE "Recipient" ADD UNIQUE ("email", "documentId");').find(([r]) => r === 'unique-constraint-build')![1];
+    expect(unique).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Recipient_email_documentId_key" ON "Recipient" (email, "documentId");');
+  });
+});
+
 describe('rule documentation', () => {
   it.each(RULES.map((r) => [r.id]))('docs/rules/%s.md exists and names the rule', (id) => {
     const page = readFileSync(join(__dirname, '..', '..', 'docs', 'rules', `${id}.md`), 'utf8');

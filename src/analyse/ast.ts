@@ -2,6 +2,7 @@
  * Small readers for the libpg-query parse tree. The tree is plain JSON (`{ NodeName: {...} }`);
  * these helpers keep the null checks in one place so catalog and rules read like the SQL.
  */
+import { quoteNames } from '../parse/quote';
 
 export type Node = Record<string, unknown>;
 
@@ -81,12 +82,23 @@ export function formatType(type: string, typmods: number[], array: boolean): str
   return `${type}${typmods.length ? `(${typmods.join(', ')})` : ''}${array ? '[]' : ''}`;
 }
 
+/**
+ * A TypeName's name as SQL: a built-in type by its internal name (`int4`, `varchar`), any other as
+ * written, quoted where PostgreSQL needs it (`"DocumentStatus"`, `app.mood`). Not typeNameOf, which
+ * folds case for comparing.
+ */
+export function typeNameSql(typeName: unknown): string | undefined {
+  const parts = names((typeName as Node | undefined)?.names);
+  if (parts.length === 0) return undefined;
+  return parts[0] === 'pg_catalog' ? parts[parts.length - 1] : quoteNames(parts);
+}
+
 /** A TypeName node as SQL, as written (serial stays serial); undefined for interval fields, whose typmods are a bit mask. */
 export function typeSql(typeName: unknown): string | undefined {
-  const type = typeNameOf(typeName);
+  const type = typeNameSql(typeName);
   if (!type) return undefined;
   const typmods = typeModsOf(typeName);
-  if (type === 'interval' && typmods.length > 0) return undefined;
+  if (typeNameOf(typeName) === 'interval' && typmods.length > 0) return undefined;
   return formatType(type, typmods, isArrayType(typeName));
 }
 

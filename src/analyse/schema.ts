@@ -5,10 +5,13 @@
  * indexing or rewriting it harms nobody).
  */
 import { IndexRegistry } from './index-registry';
-import { formatType, isArrayType, Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, unwrap, walk } from './ast';
+import { formatType, isArrayType, Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, typeNameSql, unwrap, walk } from './ast';
 
 export interface ColumnState {
+  /** The type's internal name, lower case, for comparing (`int4`, `varchar`, `documentstatus`). */
   type: string;
+  /** The same type as SQL names it (`int4`, `"DocumentStatus"`): what suggested SQL writes. */
+  sqlType: string;
   typmods: number[];
   /** An array of `type` (text[]). */
   array: boolean;
@@ -21,7 +24,7 @@ export interface ColumnState {
  */
 export function columnTypeSql(c: ColumnState): string | null {
   if (c.type === 'unknown' || (c.type === 'interval' && c.typmods.length > 0)) return null;
-  return formatType(c.type, c.typmods, c.array);
+  return formatType(c.sqlType, c.typmods, c.array);
 }
 
 export interface ConstraintState {
@@ -168,7 +171,7 @@ export class SchemaState {
     const colname = col.colname as string;
     const constraints = list(col.constraints).map((c) => unwrap(c, 'Constraint')!).filter(Boolean);
     const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
-    t.columns.set(colname, { type: storedType(typeNameOf(col.typeName)), typmods: typeModsOf(col.typeName), array: isArrayType(col.typeName), notNull });
+    t.columns.set(colname, { ...columnType(col.typeName), typmods: typeModsOf(col.typeName), array: isArrayType(col.typeName), notNull });
     for (const c of constraints) {
       if (c.contype === 'CONSTR_FOREIGN') {
         const references = rangeVarName(c.pktable);
@@ -284,7 +287,7 @@ export class SchemaState {
           const def = unwrap(cmd.def, 'ColumnDef');
           const c = col ? t.columns.get(col) : undefined;
           if (def && c) {
-            c.type = storedType(typeNameOf(def.typeName));
+            Object.assign(c, columnType(def.typeName));
             c.typmods = typeModsOf(def.typeName);
             c.array = isArrayType(def.typeName);
           }
@@ -351,9 +354,14 @@ export function constraintName(table: string, c: Node, column?: string): string 
 }
 
 /** serial is not a type: PostgreSQL stores the integer type it expands to. */
-function storedType(type: string | undefined): string {
-  const serials: Record<string, string> = { serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2' };
-  return type ? (serials[type] ?? type) : 'unknown';
+const SERIAL_TYPES: Record<string, string> = { serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2' };
+
+/** The stored type of a column definition's TypeName, for comparing and as SQL. */
+function columnType(typeName: unknown): Pick<ColumnState, 'type' | 'sqlType'> {
+  const type = typeNameOf(typeName);
+  if (!type) return { type: 'unknown', sqlType: 'unknown' };
+  const serial = SERIAL_TYPES[type];
+  return serial ? { type: serial, sqlType: serial } : { type, sqlType: typeNameSql(typeName)! };
 }
 
 /** PostgreSQL's default name for an unnamed index: table_col1_col2_idx (or _key for UNIQUE). */

@@ -17,7 +17,7 @@ import {
   notGenerated,
 } from './context';
 import { relationKey, relationOf, relationSql } from './inverse-create';
-import { quoteIdent } from './quote';
+import { quoteIdent } from '../parse/quote';
 import { describeType, isWidening, parseFormattedType, parseTypeNameNode } from './type-text';
 
 type CommandInverter = (cmd: Node, table: TableRef, ctx: InverseContext) => Inversion;

@@ -14,7 +14,7 @@ import {
   noOp,
   notGenerated,
 } from './context';
-import { quoteIdent, quoteNames, quoteQualified } from './quote';
+import { quoteIdent, quoteNames, quoteQualified } from '../parse/quote';
 import { functionArgsText, identityArity, inputArity } from './type-text';
 
 interface RangeVar {

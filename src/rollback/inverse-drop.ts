@@ -6,7 +6,7 @@
 import { Node, list, names, unwrap } from '../analyse/ast';
 import type { CatalogSnapshot } from '../schema';
 import { catalogName, dataLoss, inverse, InverseContext, Inversion, needsCatalog, noOp, notGenerated } from './context';
-import { quoteIdent, quoteLiteral, quoteNames } from './quote';
+import { quoteIdent, quoteLiteral, quoteNames } from '../parse/quote';
 import { identityArity } from './type-text';
 
 const DATA_OBJECTS: Record<string, string> = {

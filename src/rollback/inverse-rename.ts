@@ -5,7 +5,7 @@
 import { Node, names, unwrap } from '../analyse/ast';
 import { catalogName, dataLoss, inverse, InverseContext, Inversion, notGenerated, noOp } from './context';
 import { relationOf, relationSql } from './inverse-create';
-import { quoteIdent, quoteLiteral, quoteNames, quoteQualified } from './quote';
+import { quoteIdent, quoteLiteral, quoteNames, quoteQualified } from '../parse/quote';
 import { objectArgsText } from './type-text';
 
 const RELATION_WORDS: Record<string, string> = {

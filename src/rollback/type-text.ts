@@ -4,7 +4,7 @@
  * losing data.
  */
 import { Node, list, names, typeModsOf, typeNameOf, unwrap } from '../analyse/ast';
-import { quoteNames } from './quote';
+import { quoteNames } from '../parse/quote';
 
 /** "pg_catalog.int4[]", "public.mood"; null for %TYPE references, which have no stable text. */
 export function typeText(typeName: unknown): string | null {

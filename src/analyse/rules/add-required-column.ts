@@ -1,4 +1,5 @@
 import { existingEffects, NO_HITS, Rule } from './types';
+import { quoteIdent } from '../../parse/quote';
 import { columnTypeIn, sqlName } from './support';
 
 const CODES = ['add-column-not-null'];
@@ -16,7 +17,7 @@ export const rule: Rule = {
     return [
       {
         message: `Adding NOT NULL column ${c} without a default to ${effect.relation} fails if the table has rows, and INSERTs from code that does not know ${c} fail afterwards.`,
-        suggestion: `ALTER TABLE ${t} ADD COLUMN ${c} ${columnTypeIn(s, c) ?? '<type>'} NOT NULL DEFAULT <constant>; -- PostgreSQL 11+: no rewrite\n-- or add it nullable, backfill in batches, then enforce NOT NULL via a validated CHECK`,
+        suggestion: `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(c)} ${columnTypeIn(s, c) ?? '<type>'} NOT NULL DEFAULT <constant>; -- PostgreSQL 11+: no rewrite\n-- or add it nullable, backfill in batches, then enforce NOT NULL via a validated CHECK`,
       },
     ];
   },

@@ -1,4 +1,5 @@
 import { definedColumns } from './columns';
+import { quoteIdent } from '../../parse/quote';
 import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
@@ -12,7 +13,7 @@ export const rule: Rule = {
     return [
       {
         message: `${cols.map((c) => c.column).join(', ')} on ${cols[0].table} is char(n): values are blank-padded and trailing spaces are ignored in comparisons.`,
-        suggestion: cols.map((c) => `${c.column} text${c.typmods[0] ? ` CHECK (char_length(${c.column}) = ${c.typmods[0]})` : ''}`).join('\n'),
+        suggestion: cols.map((c) => `${quoteIdent(c.column)} text${c.typmods[0] ? ` CHECK (char_length(${quoteIdent(c.column)}) = ${c.typmods[0]})` : ''}`).join('\n'),
       },
     ];
   },

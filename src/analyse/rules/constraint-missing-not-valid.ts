@@ -1,4 +1,5 @@
 import { existingEffects, NO_HITS, Rule } from './types';
+import { quoteIdent } from '../../parse/quote';
 import { sqlName } from './support';
 
 const CODES = ['add-check', 'add-not-null-constraint'];
@@ -14,7 +15,7 @@ export const rule: Rule = {
     const t = sqlName(effect.relation);
     // VALIDATE needs the constraint's name: its own, or the one PostgreSQL chooses for it
     // (schema.ts constraintName), written into an unnamed CHECK so that it cannot differ.
-    const name = effect.constraint ?? '<constraint_name>';
+    const name = effect.constraint ? quoteIdent(effect.constraint) : '<constraint_name>';
     const sql = s.parsed.sql.trim().replace(/\bADD\s+CHECK\b/i, `ADD CONSTRAINT ${name} CHECK`);
     const notValid = /\bNOT\s+VALID\b/i.test(sql) ? sql : `${sql} NOT VALID`;
     return [

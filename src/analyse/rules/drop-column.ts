@@ -1,4 +1,5 @@
 import { existingEffects, NO_HITS, Rule } from './types';
+import { quoteIdent } from '../../parse/quote';
 import { sqlName } from './support';
 
 const CODES = ['drop-column'];
@@ -16,7 +17,7 @@ export const rule: Rule = {
     return [
       {
         message: `Dropping ${cols} from ${effects[0].relation} breaks queries of application instances still deployed with code that uses ${effects.length > 1 ? 'them' : 'it'}.`,
-        suggestion: `-- 1. deploy code that no longer reads or writes ${cols} (ORMs: mark it ignored)\n-- 2. then, in a later migration, with a short lock_timeout:\nSET lock_timeout = '5s';\nALTER TABLE ${t} ${effects.map((e) => `DROP COLUMN IF EXISTS ${e.column}`).join(', ')};`,
+        suggestion: `-- 1. deploy code that no longer reads or writes ${cols} (ORMs: mark it ignored)\n-- 2. then, in a later migration, with a short lock_timeout:\nSET lock_timeout = '5s';\nALTER TABLE ${t} ${effects.map((e) => `DROP COLUMN IF EXISTS ${quoteIdent(e.column!)}`).join(', ')};`,
       },
     ];
   },

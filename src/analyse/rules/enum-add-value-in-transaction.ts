@@ -1,4 +1,5 @@
 import { names, unwrap } from '../ast';
+import { quoteLiteral, quoteNames } from '../../parse/quote';
 import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
@@ -10,12 +11,13 @@ export const rule: Rule = {
     const alter = unwrap(s.parsed.ast, 'AlterEnumStmt');
     if (!alter || alter.oldVal || !s.inTransactionBlock) return NO_HITS;
     const type = names(alter.typeName).join('.');
+    const typeSql = quoteNames(names(alter.typeName));
     const value = String(alter.newVal);
     if (m.pgVersion < 12) {
       return [
         {
           message: `ALTER TYPE ${type} ADD VALUE '${value}' fails inside a transaction block before PostgreSQL 12 (target: ${m.pgVersion}).`,
-          suggestion: `-- in its own migration that runs outside a transaction:\nALTER TYPE ${type} ADD VALUE IF NOT EXISTS '${value}';`,
+          suggestion: `-- in its own migration that runs outside a transaction:\nALTER TYPE ${typeSql} ADD VALUE IF NOT EXISTS ${quoteLiteral(value)};`,
         },
       ];
     }

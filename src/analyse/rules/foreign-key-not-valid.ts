@@ -1,5 +1,6 @@
 import { NO_HITS, Rule } from './types';
-import { sqlName } from './support';
+import { quoteIdent } from '../../parse/quote';
+import { columnsSql, sqlName } from './support';
 
 export const rule: Rule = {
   id: 'foreign-key-not-valid',
@@ -13,11 +14,11 @@ export const rule: Rule = {
     const t = sqlName(effect.relation);
     const parent = effect.code === 'add-fk' ? effect.detail : s.prediction.effects.find((e) => e.code === 'add-column-fk-parent')?.relation;
     // Its own name, or the one PostgreSQL gives it (schema.ts constraintName).
-    const name = effect.constraint ?? '<name>';
+    const name = effect.constraint ? quoteIdent(effect.constraint) : '<name>';
     return [
       {
         message: `The foreign key on ${effect.relation} is validated row by row while SHARE ROW EXCLUSIVE blocks writes on ${effect.relation}${parent ? ` and ${parent}` : ''}.`,
-        suggestion: `ALTER TABLE ${t} ADD CONSTRAINT ${name} FOREIGN KEY (${effect.column ?? '<column>'}) REFERENCES ${parent ? sqlName(parent) : '<parent>'} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
+        suggestion: `ALTER TABLE ${t} ADD CONSTRAINT ${name} FOREIGN KEY (${effect.column ? columnsSql(effect.column) : '<column>'}) REFERENCES ${parent ? sqlName(parent) : '<parent>'} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
       },
     ];
   },

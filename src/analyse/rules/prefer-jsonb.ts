@@ -1,4 +1,5 @@
 import { definedColumns } from './columns';
+import { quoteIdent } from '../../parse/quote';
 import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
@@ -12,7 +13,7 @@ export const rule: Rule = {
     return [
       {
         message: `${cols.map((c) => c.column).join(', ')} on ${cols[0].table} is json: queries using DISTINCT, UNION or GROUP BY on it fail.`,
-        suggestion: cols.map((c) => `${c.column} jsonb`).join('\n'),
+        suggestion: cols.map((c) => `${quoteIdent(c.column)} jsonb`).join('\n'),
       },
     ];
   },

@@ -1,4 +1,5 @@
 import { definedColumns } from './columns';
+import { quoteIdent } from '../../parse/quote';
 import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
@@ -12,7 +13,7 @@ export const rule: Rule = {
     return [
       {
         message: `${cols.map((c) => `${c.column} varchar(${c.typmods[0]})`).join(', ')} on ${cols[0].table}: changing the limit later needs ACCESS EXCLUSIVE, and lowering it rewrites the table.`,
-        suggestion: cols.map((c) => `${c.column} text CONSTRAINT ${c.column}_length CHECK (char_length(${c.column}) <= ${c.typmods[0]})`).join('\n'),
+        suggestion: cols.map((c) => `${quoteIdent(c.column)} text CONSTRAINT ${quoteIdent(`${c.column}_length`)} CHECK (char_length(${quoteIdent(c.column)}) <= ${c.typmods[0]})`).join('\n'),
       },
     ];
   },

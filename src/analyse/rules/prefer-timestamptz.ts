@@ -1,4 +1,5 @@
 import { definedColumns } from './columns';
+import { quoteIdent } from '../../parse/quote';
 import { NO_HITS, Rule } from './types';
 
 export const rule: Rule = {
@@ -12,7 +13,7 @@ export const rule: Rule = {
     return [
       {
         message: `${cols.map((c) => c.column).join(', ')} on ${cols[0].table} is timestamp without time zone: the stored instant depends on each client's TimeZone.`,
-        suggestion: cols.map((c) => `${c.column} timestamptz`).join('\n'),
+        suggestion: cols.map((c) => `${quoteIdent(c.column)} timestamptz`).join('\n'),
       },
     ];
   },

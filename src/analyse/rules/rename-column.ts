@@ -1,5 +1,6 @@
 import { columnTypeSql } from '../schema';
 import { existingEffects, NO_HITS, Rule } from './types';
+import { quoteIdent } from '../../parse/quote';
 import { sqlName } from './support';
 
 const CODES = ['rename-column'];
@@ -19,7 +20,7 @@ export const rule: Rule = {
     return [
       {
         message: `Renaming ${effect.relation}.${effect.column} to ${effect.detail} breaks every running query that names ${effect.column} until all application instances are updated.`,
-        suggestion: `-- expand and contract:\nALTER TABLE ${t} ADD COLUMN ${effect.detail} ${type};\n-- write both columns (trigger or application), backfill in batches, switch reads to ${effect.detail},\n-- deploy, then in a later migration:\nALTER TABLE ${t} DROP COLUMN ${effect.column};`,
+        suggestion: `-- expand and contract:\nALTER TABLE ${t} ADD COLUMN ${quoteIdent(effect.detail!)} ${type};\n-- write both columns (trigger or application), backfill in batches, switch reads to ${quoteIdent(effect.detail!)},\n-- deploy, then in a later migration:\nALTER TABLE ${t} DROP COLUMN ${quoteIdent(effect.column!)};`,
       },
     ];
   },

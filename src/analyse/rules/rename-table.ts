@@ -1,5 +1,6 @@
 import { existingEffects, NO_HITS, Rule } from './types';
-import { sqlName } from './support';
+import { quoteIdent } from '../../parse/quote';
+import { sibling, sqlName } from './support';
 
 const CODES = ['rename-table', 'rename-view'];
 
@@ -12,10 +13,11 @@ export const rule: Rule = {
     const effect = existingEffects(s, CODES)[0];
     if (!effect) return NO_HITS;
     const old = sqlName(effect.relation);
+    const renamed = sqlName(sibling(effect.relation, effect.detail!));
     return [
       {
         message: `Renaming ${effect.relation} to ${effect.detail} breaks every running query that names ${old} until all application instances are updated.`,
-        suggestion: `BEGIN;\nALTER TABLE ${old} RENAME TO ${effect.detail};\nCREATE VIEW ${old} AS SELECT * FROM ${effect.detail}; -- old name keeps working (simple views are updatable)\nCOMMIT;\n-- after every instance uses ${effect.detail}: DROP VIEW ${old};`,
+        suggestion: `BEGIN;\nALTER TABLE ${old} RENAME TO ${quoteIdent(effect.detail!)};\nCREATE VIEW ${old} AS SELECT * FROM ${renamed}; -- old name keeps working (simple views are updatable)\nCOMMIT;\n-- after every instance uses ${renamed}: DROP VIEW ${old};`,
       },
     ];
   },

@@ -1,4 +1,5 @@
 import { existingEffects, NO_HITS, Rule } from './types';
+import { sqlName } from './support';
 
 const CODES = ['detach-partition'];
 
@@ -10,13 +11,13 @@ export const rule: Rule = {
   check(s, m) {
     const effect = existingEffects(s, CODES).find((e) => e.relkind === 'table');
     if (!effect) return NO_HITS;
-    const child = s.prediction.effects.find((e) => e.code === 'detach-partition-child')?.relation ?? '<partition>';
+    const child = s.prediction.effects.find((e) => e.code === 'detach-partition-child')?.relation;
     return [
       {
         message: `DETACH PARTITION takes ACCESS EXCLUSIVE on ${effect.relation} (blocks reads and writes on every partition).`,
         suggestion:
           m.pgVersion >= 14
-            ? `-- outside a transaction (PostgreSQL 14+, no default partition):\nALTER TABLE ${effect.relation} DETACH PARTITION ${child} CONCURRENTLY;`
+            ? `-- outside a transaction (PostgreSQL 14+, no default partition):\nALTER TABLE ${sqlName(effect.relation)} DETACH PARTITION ${child ? sqlName(child) : '<partition>'} CONCURRENTLY;`
             : '-- before PostgreSQL 14 there is no online form: set a short lock_timeout and retry',
       },
     ];

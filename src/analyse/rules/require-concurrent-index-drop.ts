@@ -1,5 +1,5 @@
 import { existingEffects, NO_HITS, Rule } from './types';
-import { lockPhrase } from './support';
+import { lockPhrase, sqlName } from './support';
 
 const CODES = ['drop-index'];
 
@@ -16,7 +16,7 @@ export const rule: Rule = {
     return [
       {
         message: `DROP INDEX ${lockPhrase(target.relation, target.mode)}${onTable ? '' : ' (its table is locked as well)'}.`,
-        suggestion: `-- in its own migration that runs outside a transaction:\nDROP INDEX CONCURRENTLY IF EXISTS ${onIndex.relation};`,
+        suggestion: `-- in its own migration that runs outside a transaction:\nDROP INDEX CONCURRENTLY IF EXISTS ${sqlName(onIndex.relation)};`,
       },
     ];
   },

@@ -1,4 +1,5 @@
 import { existingEffects, NO_HITS, Rule } from './types';
+import { quoteIdent } from '../../parse/quote';
 import { sqlName } from './support';
 
 const CODES = ['set-not-null-scan'];
@@ -12,15 +13,16 @@ export const rule: Rule = {
     const effect = existingEffects(s, CODES)[0];
     if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
-    const c = effect.column ?? 'col';
+    const c = quoteIdent(effect.column ?? 'col');
+    const check = quoteIdent(`${effect.column ?? 'col'}_not_null`);
     let suggestion: string;
     if (m.pgVersion >= 18) {
-      suggestion = `ALTER TABLE ${t} ADD CONSTRAINT ${c}_not_null NOT NULL ${c} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE, reads and writes continue):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${c}_not_null;`;
+      suggestion = `ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${c} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE, reads and writes continue):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`;
     } else if (m.pgVersion >= 12) {
-      suggestion = `ALTER TABLE ${t} ADD CONSTRAINT ${c}_not_null CHECK (${c} IS NOT NULL) NOT VALID;\n-- next migration:\nALTER TABLE ${t} VALIDATE CONSTRAINT ${c}_not_null;\n-- then (no scan, PostgreSQL 12+):\nALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${c}_not_null;`;
+      suggestion = `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID;\n-- next migration:\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\n-- then (no scan, PostgreSQL 12+):\nALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`;
     } else {
-      suggestion = `-- before PostgreSQL 12 SET NOT NULL always scans; enforce with a validated CHECK instead:\nALTER TABLE ${t} ADD CONSTRAINT ${c}_not_null CHECK (${c} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${c}_not_null;`;
+      suggestion = `-- before PostgreSQL 12 SET NOT NULL always scans; enforce with a validated CHECK instead:\nALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`;
     }
-    return [{ message: `SET NOT NULL on ${effect.relation}.${c} reads every row under ACCESS EXCLUSIVE (blocks reads and writes for the scan).`, suggestion }];
+    return [{ message: `SET NOT NULL on ${effect.relation}.${effect.column ?? 'col'} reads every row under ACCESS EXCLUSIVE (blocks reads and writes for the scan).`, suggestion }];
   },
 };

@@ -3,6 +3,7 @@ import type { LockMode } from '../../report/types';
 import { type Node, list, typeSql, unwrap } from '../ast';
 import { describeBlocks, blocksOf, lockRank } from '../catalog';
 import type { StatementView } from './types';
+import { quoteIdent, quoteQualified } from '../../parse/quote';
 
 const MODE_SQL: Record<LockMode, string> = {
   AccessShareLock: 'ACCESS SHARE',
@@ -56,9 +57,30 @@ export function lockList(locks: readonly NamedLock[], max = 4): { text: string; 
   return { text: shown.join(', ') + more, tables: all.filter((l) => !secondary(l)).length };
 }
 
-/** "public.users" → "users" when in public, for SQL that reads like the user's own. */
+/**
+ * A relation ("public.users", "app.Orders") as SQL that reads like the user's own: without the
+ * public schema, quoted where PostgreSQL needs it (`"Recipient"`, `app."Orders"`).
+ */
 export function sqlName(relation: string): string {
-  return relation.startsWith('public.') ? relation.slice('public.'.length) : relation;
+  const dot = relation.indexOf('.');
+  if (dot === -1) return quoteIdent(relation);
+  const schema = relation.slice(0, dot);
+  return schema === 'public' ? quoteIdent(relation.slice(dot + 1)) : quoteQualified(schema, relation.slice(dot + 1));
+}
+
+/** The relation's own name, unquoted, for deriving other names from it ("public.Recipient" → Recipient). */
+export function bareName(relation: string): string {
+  return relation.slice(relation.indexOf('.') + 1);
+}
+
+/** Another relation in the same schema: sibling("app.users", "accounts") → "app.accounts". */
+export function sibling(relation: string, name: string): string {
+  return relation.slice(0, relation.indexOf('.') + 1) + name;
+}
+
+/** A column list as the catalog effects carry it ("a, b") as SQL: each name quoted where needed. */
+export function columnsSql(columns: string): string {
+  return columns.split(/,\s*/).map(quoteIdent).join(', ');
 }
 
 /** Leading text of the statement, one line, for messages about other statements. */

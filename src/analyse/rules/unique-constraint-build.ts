@@ -1,5 +1,6 @@
 import { existingEffects, NO_HITS, Rule } from './types';
-import { sqlName } from './support';
+import { quoteIdent } from '../../parse/quote';
+import { bareName, columnsSql, sqlName } from './support';
 
 const CODES = ['add-unique', 'add-primary-key', 'add-exclusion'];
 
@@ -12,12 +13,14 @@ export const rule: Rule = {
     const effect = existingEffects(s, CODES)[0];
     if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
-    const cols = effect.column || '<columns>';
+    const cols = effect.column ? columnsSql(effect.column) : '<columns>';
+    // PostgreSQL's own name for the index of a UNIQUE constraint: table_col1_col2_key.
+    const index = quoteIdent(`${bareName(effect.relation)}_${(effect.column || 'col').split(/,\s*/).join('_')}_key`);
     const kind = effect.code === 'add-primary-key' ? 'PRIMARY KEY' : 'UNIQUE';
     const suggestion =
       effect.code === 'add-exclusion'
         ? '-- exclusion constraints have no online path: build a new table and copy, or use a maintenance window'
-        : `-- migration 1, outside a transaction:\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${t.replace(/\W/g, '_')}_${cols.replace(/\W+/g, '_')}_key ON ${t} (${cols});\n-- migration 2 (brief ACCESS EXCLUSIVE):\nALTER TABLE ${t} ADD CONSTRAINT ${t.replace(/\W/g, '_')}_${cols.replace(/\W+/g, '_')}_key ${kind} USING INDEX ${t.replace(/\W/g, '_')}_${cols.replace(/\W+/g, '_')}_key;`;
+        : `-- migration 1, outside a transaction:\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${index} ON ${t} (${cols});\n-- migration 2 (brief ACCESS EXCLUSIVE):\nALTER TABLE ${t} ADD CONSTRAINT ${index} ${kind} USING INDEX ${index};`;
     return [{ message: `The ${effect.code === 'add-exclusion' ? 'exclusion' : kind} index on ${effect.relation} is built while ACCESS EXCLUSIVE blocks reads and writes.`, suggestion }];
   },
 };

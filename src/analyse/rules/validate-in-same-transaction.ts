@@ -1,4 +1,5 @@
 import { Rule, RuleHit } from './types';
+import { quoteIdent } from '../../parse/quote';
 import { sqlName } from './support';
 
 const NOT_VALID = ['add-check-not-valid', 'add-fk-not-valid', 'add-not-null-not-valid'];
@@ -23,7 +24,7 @@ export const rule: Rule = {
           hits.push({
             statementIndex: i,
             message: `${e.constraint} is validated in the same transaction that added it (line ${m.statements[at].parsed.line}), so the full scan runs while the ADD's lock on ${e.relation} still blocks reads and writes.`,
-            suggestion: `-- commit first; run in a separate migration:\nALTER TABLE ${sqlName(e.relation)} VALIDATE CONSTRAINT ${e.constraint};`,
+            suggestion: `-- commit first; run in a separate migration:\nALTER TABLE ${sqlName(e.relation)} VALIDATE CONSTRAINT ${quoteIdent(e.constraint)};`,
           });
         }
       }

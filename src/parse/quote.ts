@@ -1,7 +1,8 @@
 /**
- * Identifier and literal quoting for generated SQL. libpg-query has no deparser in this version, so
- * rollback statements are built from the names in the parse tree and must be quoted exactly the way
- * PostgreSQL's quote_ident() would: bare only when lower-case, simple and not a reserved word.
+ * Identifier and literal quoting for the SQL drydock writes (rollback statements, the rules' safe
+ * alternatives). libpg-query has no deparser in this version, so that SQL is built from names in the
+ * parse tree and the catalog, quoted exactly the way PostgreSQL's quote_ident() would: bare only when
+ * lower-case, simple and not a reserved word ("Recipient" stays quoted, users does not).
  */
 import * as pgQuery from 'libpg-query';
 

@@ -1,0 +1,58 @@
+/**
+ * The safe alternatives the rules suggest are SQL a user pastes into the next migration: on every
+ * test server, each suggestion's statements (comments stripped, the ones with placeholders such as
+ * `<expr>` or `:from` left out) run after the history without an error. The history uses Prisma's
+ * names ("Recipient"."documentId"), which fold to other names when left unquoted.
+ */
+import { withClient } from '../../src/util/pg';
+import { createTestDatabase, dropTestDatabases, testServerVersions } from '../support/pg';
+import { findings, loadParser, run } from './helpers';
+
+const HISTORY = `CREATE TYPE "DocumentStatus" AS ENUM ('DRAFT', 'COMPLETED');
+CREATE TABLE "Document" ("id" SERIAL PRIMARY KEY, "status" "DocumentStatus" NOT NULL DEFAULT 'DRAFT');
+CREATE TABLE "Recipient" ("id" SERIAL PRIMARY KEY, "email" TEXT, "documentId" INTEGER, "readStatus" VARCHAR(20));
+INSERT INTO "Document" ("status") VALUES ('DRAFT'), ('COMPLETED');
+INSERT INTO "Recipient" ("email", "documentId") VALUES ('a@example.com', 1), ('b@example.com', 2);`;
+
+const CASES: [rule: string, sql: string][] = [
+  ['foreign-key-not-valid', 'ALTER TABLE "Recipient" ADD FOREIGN KEY ("documentId") REFERENCES "Document" ("id");'],
+  ['set-not-null-scan', 'ALTER TABLE "Recipient" ALTER COLUMN "email" SET NOT NULL;'],
+  ['unsafe-type-change', 'ALTER TABLE "Recipient" ALTER COLUMN "documentId" TYPE BIGINT;'],
+  ['rename-column', 'ALTER TABLE "Recipient" RENAME COLUMN "email" TO "emailAddress";'],
+  ['column-default-rewrite', 'ALTER TABLE "Recipient" ADD COLUMN "seqNo" SERIAL;'],
+  ['unique-constraint-build', 'ALTER TABLE "Recipient" ADD UNIQUE ("email", "documentId");'],
+  ['constraint-missing-not-valid', 'ALTER TABLE "Recipient" ADD CHECK ("documentId" > 0);'],
+  ['drop-column', 'ALTER TABLE "Recipient" DROP COLUMN "readStatus";'],
+  ['rename-table', 'ALTER TABLE "Recipient" RENAME TO "Addressee";'],
+  ['enum-rename-value', `ALTER TYPE "DocumentStatus" RENAME VALUE 'DRAFT' TO 'PENDING';`],
+  ['require-concurrent-index', 'CREATE INDEX "Recipient_email_idx" ON "Recipient" ("email");'],
+];
+
+/** The suggestion's statements that can run as written (each ends a line with `;`). */
+function runnable(suggestion: string): string[] {
+  const code = suggestion.replace(/--[^\n]*/g, '');
+  return code
+    .split(/;[ \t]*(?:\n|$)/)
+    .map((sql) => sql.trim())
+    .filter((sql) => sql && !/<[a-z_ ]+>|:from|:to/.test(sql));
+}
+
+beforeAll(loadParser);
+afterAll(dropTestDatabases);
+
+describe.each(testServerVersions())('PostgreSQL %s', (major) => {
+  test.each(CASES)('%s: the suggestion runs', async (rule, sql) => {
+    const hit = findings(run({ history: [HISTORY], migrations: [sql], pgVersion: Number(major) })).find((f) => f.rule === rule);
+    expect(hit?.suggestion).toBeTruthy();
+    const statements = runnable(hit!.suggestion!);
+    expect(statements.length).toBeGreaterThan(0);
+    const url = await createTestDatabase(major);
+    await withClient(url, async (client) => {
+      await client.query(HISTORY);
+      // One at a time, outside a transaction, as a migration of their own would run them (CONCURRENTLY).
+      for (const statement of statements) {
+        await expect(client.query(statement).then(() => 'ok')).resolves.toBe('ok');
+      }
+    });
+  });
+});
