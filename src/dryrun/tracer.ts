@@ -320,7 +320,8 @@ class ScriptRun {
     };
     for (const l of locks) if (l.t === 'relation') check(l.o, l.f === null ? null : Number(l.f), l.r, l.k);
     for (const [oid, filenode, name] of indexes) check(Number(oid), Number(filenode), name, 'i');
-    return [...rewrites.values()];
+    // Tables before their indexes, by name: pg_locks' order is the lock table's, not the reader's.
+    return [...rewrites.values()].sort((a, b) => (a.kind === b.kind ? a.relation.localeCompare(b.relation) : a.kind === 'table' ? -1 : 1));
   }
 
   private reportInvalidIndexes(statement: ParsedStatement, before: [string, string][], after: [string, string][]): void {
