@@ -25,9 +25,9 @@ test('the range is AND-ed onto the statement’s own WHERE, before RETURNING, le
 UPDATE users u SET score = (SELECT max(s) FROM scores WHERE scores.uid = u.id) WHERE u.score IS NULL OR u.flag RETURNING u.id`)!;
   expect(p.directive).toMatchObject({ key: 'id', size: 100, pauseMs: 50, maxLagMs: 2000, line: 1 });
   expect(p.rewriter.batchSql('10', '20')).toBe(
-    `UPDATE users u SET score = (SELECT max(s) FROM scores WHERE scores.uid = u.id) WHERE (u.score IS NULL OR u.flag) AND "u"."id" > '10' AND "u"."id" <= '20' RETURNING u.id`,
+    `UPDATE users u SET score = (SELECT max(s) FROM scores WHERE scores.uid = u.id) WHERE (u.score IS NULL OR u.flag) AND u.id > '10' AND u.id <= '20' RETURNING u.id`,
   );
-  expect(plan('-- drydock:batch key=id\nDELETE FROM public.events')!.rewriter.batchSql(null, "it's")).toBe(`DELETE FROM public.events WHERE "events"."id" <= 'it''s'`);
+  expect(plan('-- drydock:batch key=id\nDELETE FROM public.events')!.rewriter.batchSql(null, "it's")).toBe(`DELETE FROM public.events WHERE events.id <= 'it''s'`);
   expect(plan('UPDATE t SET a = 1')).toBeNull();
 });
 

@@ -10,7 +10,7 @@ import type { ClientBase } from 'pg';
 import { performance } from 'node:perf_hooks';
 import { SourceText } from '../parse/parser';
 import { callSite } from './code-migration';
-import { quoteLiteral } from './range-rewrite';
+import { quoteLiteral } from '../parse/quote';
 
 // pg's own conversion of a JavaScript value to its text form (dates, arrays, JSON, buffers), so a
 // recorded statement means what the parameterised query meant. The module ships no types.

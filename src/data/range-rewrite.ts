@@ -7,15 +7,16 @@
 import * as pgQuery from 'libpg-query';
 import type { ParsedStatement } from '../parse/parser';
 import { SourceText } from '../parse/parser';
+import { quoteIdent, quoteLiteral } from '../parse/quote';
 import { DrydockError } from '../util/errors';
 import type { BatchDirective } from './directive';
 
 export interface BatchTarget {
-  /** The table as written, quoted for SQL: "public"."users". */
+  /** The table as written, quoted for SQL where needed: public.users, "Recipient". */
   table: string;
-  /** The name the statement refers to the table by (its alias, else the table name), quoted. */
+  /** The name the statement refers to the table by (its alias, else the table name), quoted where needed. */
   ref: string;
-  /** The key column, quoted. */
+  /** The key column, quoted where needed. */
   key: string;
 }
 
@@ -32,15 +33,6 @@ interface Token {
   start: number;
   end: number;
   tokenName: string;
-}
-
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
-
-export function quoteLiteral(value: string): string {
-  // Standard-conforming strings are on by default since 9.1; E'' would differ only for backslashes.
-  return "'" + value.replace(/'/g, "''") + "'";
 }
 
 /** Throws a DrydockError naming path:line when the statement cannot be batched by key range. */
