@@ -23,6 +23,15 @@ describe('lock windows', () => {
     ]);
   });
 
+  it('says where the strongest lock was taken and since when the table was locked', () => {
+    const [m] = run({
+      history: HISTORY,
+      migrations: ["SET lock_timeout = '2s';\nCREATE INDEX users_age ON users (age);\nUPDATE users SET age = 0;\nALTER TABLE users ADD COLUMN score int;\nUPDATE users SET name = '';"],
+    });
+    const held = findings([m]).find((f) => f.rule === 'lock-held-during-slow-work')!;
+    expect(held.message).toContain('ACCESS EXCLUSIVE on public.users (line 4; locked since line 2)');
+  });
+
   it('ends the window at COMMIT in a file with its own transactions', () => {
     const [m] = run({
       history: HISTORY,

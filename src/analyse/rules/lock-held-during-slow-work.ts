@@ -31,7 +31,13 @@ export const rule: Rule = {
       if (!first) continue;
       const lastSlow = slow[slow.length - 1].index;
       const locks: NamedLock[] = [];
-      for (const [relation, h] of held) if (h.at.index < lastSlow) locks.push({ relation, mode: h.mode, relkind: h.relkind, note: `(line ${h.takenBy.parsed.line})` });
+      for (const [relation, h] of held) {
+        if (h.at.index >= lastSlow) continue;
+        // Where the strongest mode was taken, and since when the relation was locked at all: an
+        // ACCESS EXCLUSIVE taken at line 3 was not yet held while line 2 scanned.
+        const since = h.at === h.takenBy ? '' : `; locked since line ${h.at.parsed.line}`;
+        locks.push({ relation, mode: h.mode, relkind: h.relkind, note: `(line ${h.takenBy.parsed.line}${since})` });
+      }
       const work = slow.slice(0, 3).map((o) => `line ${o.parsed.line} ${o.slowWork}`).join('; ');
       const end = span.endedAt === null ? 'the end of the migration' : `COMMIT at line ${m.statements[span.endedAt].parsed.line}`;
       hits.push({
