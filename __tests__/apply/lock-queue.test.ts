@@ -75,7 +75,7 @@ test('blocked by a long reader: retries on lock timeout, app queries keep flowin
   expect(result.outcome).toBe('applied');
   expect(result.migrations[0].retries).toBeGreaterThan(0);
   expect(result.migrations[0].statements[0].attempts).toBe(result.migrations[0].retries + 1);
-  expect(opts.lines.some((l) => /^\[1\/1\] 001: lock timeout, retry 1\/20 in \d+ms/.test(l))).toBe(true);
+  expect(opts.lines.some((l) => /^\[1\/1\] 001: lock timeout, retry 1\/20 in \d+ ms/.test(l))).toBe(true);
   const sessions = result.preflight.find((l) => l.check === 'sessions')!;
   expect(sessions.status).toBe('warn');
   expect(sessions.message).toMatch(/pid \d+ \(long-report\) holds AccessShareLock on accounts/);
@@ -116,7 +116,7 @@ test('watchdog: cancels a migration that app queries queue behind, then retries 
   const result = await running;
   expect(result.outcome).toBe('applied');
   expect(result.migrations[0].retries).toBeGreaterThanOrEqual(1);
-  expect(opts.lines.some((l) => /^watchdog: 1 session\(s\) queued behind the migration for .* \(bound 300ms\); cancelling/.test(l))).toBe(true);
+  expect(opts.lines.some((l) => /^watchdog: 1 session\(s\) queued behind the migration for .* \(bound 300 ms\); cancelling/.test(l))).toBe(true);
   expect(opts.lines.some((l) => /watchdog cancel, retry 1\/3/.test(l))).toBe(true);
   expect(appWait).toBeLessThan(1200);
 });

@@ -1,11 +1,12 @@
 /** The pure parts of apply and deploy: how a file is applied, durations and backoff, version matching, the plan. */
-import { backoffDelay, formatBytes, formatMs, toMs } from '../../src/apply/duration';
+import { backoffDelay, toMs } from '../../src/apply/duration';
 import { lsnDiff } from '../../src/apply/measure';
 import { planApply } from '../../src/apply/mode';
 import { relationsOfMigration } from '../../src/apply/relations';
 import { planDeploy } from '../../src/deploy/plan';
 import type { HistoryRow } from '../../src/deploy/types';
 import { compareVersions, findMigration, migrationsUpTo, sameVersion } from '../../src/deploy/versions';
+import { formatBytes, formatCount, formatMs } from '../../src/util/format';
 import { loadParser } from '../../src/parse/parser';
 import { migration } from '../deploy/helpers';
 
@@ -55,12 +56,19 @@ describe('durations and backoff', () => {
     expect(backoffDelay(3, 100, 1000, () => 1)).toBe(800);
     expect(backoffDelay(10, 100, 1000, () => 0.5)).toBe(750);
   });
-  test('formatting', () => {
-    expect(formatMs(850)).toBe('850ms');
-    expect(formatMs(3200)).toBe('3.2s');
-    expect(formatMs(245_000)).toBe('4m05s');
+  test('formatting: one spelling for the log, the text output and the PR comment', () => {
+    expect(formatMs(0.4)).toBe('<1 ms');
+    expect(formatMs(850)).toBe('850 ms');
+    expect(formatMs(3200)).toBe('3.2 s');
+    expect(formatMs(45_000)).toBe('45 s');
+    expect(formatMs(245_000)).toBe('4 min 5 s');
+    expect(formatMs(7_500_000)).toBe('2 h 5 min');
+    expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 kB');
+    expect(formatBytes(76_800)).toBe('75 kB');
+    expect(formatBytes(-2048)).toBe('-2.0 kB');
     expect(formatBytes(null)).toBe('—');
+    expect(formatCount(42_000)).toBe('42 k');
     expect(lsnDiff('1/00000010', '0/FFFFFFF0')).toBe(32);
   });
 });

@@ -83,7 +83,7 @@ test('a rewrite of a 10-row table is info, of a 50 GB table an error', () => {
   const [hugeFinding] = assessLockWindows({ migration: huge, stats: s, thresholds: DEFAULT_THRESHOLDS });
   expect(tinyFinding.finding).toMatchObject({ rule: 'lock-hold-time', severity: 'info' });
   expect(hugeFinding.finding).toMatchObject({ rule: 'lock-hold-time', severity: 'error', id: 'lock-hold-time@20260101_x#0:public.huge' });
-  expect(hugeFinding.finding.message).toMatch(/^ACCESS EXCLUSIVE on public\.huge for ~25 min \(est\. 13 min–1.3 h; table-rewrite\): blocks all reads and writes\./);
+  expect(hugeFinding.finding.message).toMatch(/^ACCESS EXCLUSIVE on public\.huge for ~25 min \(est\. 12 min 30 s–1 h 15 min; table-rewrite\): blocks all reads and writes\./);
   expect(huge.lockWindows![0].estimatedHoldMs).toBe(25 * 60_000);
 });
 

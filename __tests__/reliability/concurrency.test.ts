@@ -139,7 +139,7 @@ test('a deploy that cannot get the lock within its limit gives up cleanly, namin
     expect(waiter.migrations).toEqual([]);
     const line = waiter.preflight.find((l) => l.check === 'deploy lock')!;
     expect(line.status).toBe('fail');
-    expect(line.message).toMatch(/^another deploy is running: alice \(pid \d+, deploy [\w-]+\) since .*; gave up after \d+ms \(limit 400ms\)$/);
+    expect(line.message).toMatch(/^another deploy is running: alice \(pid \d+, deploy [\w-]+\) since .*; gave up after \d+ ms \(limit 400 ms\)$/);
     expect(line.fix).toContain('drydock status');
     expect(waiter.summary).toContain('another deploy is running: alice');
     expect((await holder).outcome).toBe('applied');

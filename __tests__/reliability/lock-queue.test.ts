@@ -116,7 +116,7 @@ test('lock_timeout fires, the deploy retries with backoff, gives up cleanly; the
   expect(m.error?.code).toBe('55P03');
   expect(m.error?.path).toBe('db/migrations/001_accounts_flag.sql');
   // Backoff: each retry announced with its delay, doubling (with jitter) from 200ms.
-  const delays = logs.map((l) => /lock timeout, retry (\d)\/3 in (\d+)ms/.exec(l)).filter(Boolean).map((x) => Number(x![2]));
+  const delays = logs.map((l) => /lock timeout, retry (\d)\/3 in (\d+) ms/.exec(l)).filter(Boolean).map((x) => Number(x![2]));
   expect(delays).toHaveLength(3);
   [200, 400, 800].forEach((ceiling, i) => {
     expect(delays[i]).toBeGreaterThanOrEqual(ceiling / 2);

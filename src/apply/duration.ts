@@ -1,4 +1,4 @@
-/** Durations in options ("500ms", "5s", "2min", "1h" or milliseconds) and their display. */
+/** Durations in options ("500ms", "5s", "2min", "1h" or milliseconds), back-off delays and sleeping. */
 import { DrydockError } from '../util/errors';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, min: 60_000, m: 60_000, h: 3_600_000 };
@@ -14,27 +14,6 @@ export function toMs(value: number | string | undefined, fallback: number, optio
   throw new DrydockError(`invalid duration for ${optionName}: ${JSON.stringify(value)}`, {
     fix: `use milliseconds or a number with a unit, e.g. "500ms", "5s", "2min"`,
   });
-}
-
-/** Compact human form: 850ms, 3.2s, 4m05s. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
-
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return '—';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export function sleep(ms: number): Promise<void> {

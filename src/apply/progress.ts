@@ -4,7 +4,7 @@
  * of the migrations applied so far.
  */
 import type { ParsedMigration } from '../engine/types';
-import { formatMs } from './duration';
+import { formatMs } from '../util/format';
 
 export class Progress {
   private readonly started = Date.now();

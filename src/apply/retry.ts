@@ -4,8 +4,9 @@
  * the watchdog cancelled it, or on a deadlock. Timeouts are set again by every attempt.
  */
 import type { ApplyContext } from './context';
-import { backoffDelay, formatMs, sleep } from './duration';
+import { backoffDelay, sleep } from './duration';
 import { retryReason } from './errors';
+import { formatMs } from '../util/format';
 
 export type Attempted<T> = { ok: true; value: T; retries: number } | { ok: false; error: unknown; retries: number };
 

@@ -7,7 +7,7 @@
  */
 import type { Client } from 'pg';
 import { connect } from '../util/pg';
-import { formatMs } from './duration';
+import { formatMs } from '../util/format';
 
 const PROGRESS_EVERY_MS = 5000;
 

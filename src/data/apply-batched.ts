@@ -7,7 +7,7 @@
 import { insertHistory, updateHistory } from '../deploy/history';
 import type { ParsedMigration } from '../engine/types';
 import type { ApplyContext } from '../apply/context';
-import { formatMs } from '../apply/duration';
+
 import { describeApplyError, toApplyError } from '../apply/errors';
 import { historyFields, result, round } from '../apply/record';
 import { withRetries } from '../apply/retry';
@@ -17,6 +17,7 @@ import { BackfillChecksumError, runBackfill } from './executor';
 import { ensureProgressTable, TableProgressStore } from './progress-store';
 import { BackfillMonitor } from './throttle';
 import { connect } from '../util/pg';
+import { formatMs } from '../util/format';
 
 export interface BatchedApplyOptions {
   /** URL for the monitor connection (lag and lock waits); null = no throttling. */

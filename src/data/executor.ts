@@ -6,11 +6,12 @@
  */
 import type { ClientBase } from 'pg';
 import { performance } from 'node:perf_hooks';
-import { formatMs, sleep } from '../apply/duration';
+import { sleep } from '../apply/duration';
 import { timeoutSql } from '../apply/retry';
 import type { BatchPlan } from './batch-plan';
 import type { BackfillState, ProgressStore } from './progress-store';
 import { adaptSize, BackfillMonitor } from './throttle';
+import { formatMs } from '../util/format';
 
 export interface BackfillOptions {
   plan: BatchPlan;

@@ -9,7 +9,7 @@
 import type { Client } from 'pg';
 import { applyMigration, openApplyContext, Progress } from '../apply';
 import { rollbackScriptFor } from '../rollback/deploy-script';
-import { formatMs, toMs } from '../apply/duration';
+import { toMs } from '../apply/duration';
 import type { ApplySettings, MigrationApplyResult } from '../apply/types';
 import { loadMigrations } from '../engine/load';
 import type { ParsedMigration } from '../engine/types';
@@ -34,6 +34,7 @@ import {
 import { actorOf, DEFAULT_LOCK_WAIT_MS, newDeployId, openConnection, safeLog } from './session';
 import { buildSummary, formatPreflight } from './summary';
 import type { BackupRecord, DeployOptions, DeployOutcome, DeployResult, PitrMarker, PreflightLine } from './types';
+import { formatMs } from '../util/format';
 
 export function applySettings(options: DeployOptions): ApplySettings {
   return {

@@ -8,9 +8,10 @@
  * leaves the lock held (the migration_locks row it leaves is ignored: its pid no longer holds the lock).
  */
 import type { ClientBase } from 'pg';
-import { backoffDelay, formatMs, sleep } from '../apply/duration';
+import { backoffDelay, sleep } from '../apply/duration';
 import { LOCKS_TABLE } from './history';
 import type { LockHolder } from './types';
+import { formatMs } from '../util/format';
 
 /** "drydock" in ASCII: high 3 bytes and low 4 bytes of the bigint key, as pg_locks shows them. */
 const KEY_HIGH = 0x647279;

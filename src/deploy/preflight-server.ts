@@ -4,10 +4,11 @@
  * (PITR) and replica lag. Each returns one report line: pass, warn or fail.
  */
 import type { ClientBase } from 'pg';
-import { formatBytes, formatMs } from '../apply/duration';
+
 import { displayRelation, regclassText, RelationName, relationsOfMigrations } from '../apply/relations';
 import type { ParsedMigration } from '../engine/types';
 import type { PreflightLine } from './types';
+import { formatBytes, formatMs } from '../util/format';
 
 export interface ServerInfo {
   version: string;

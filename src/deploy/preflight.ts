@@ -4,7 +4,7 @@
  * runner migrated that has not been adopted yet.
  */
 import type { ClientBase } from 'pg';
-import { formatMs } from '../apply/duration';
+
 import { relationsOfMigration } from '../apply/relations';
 import { invalidIndexes } from '../apply/statements';
 import type { ParsedMigration } from '../engine/types';
@@ -12,6 +12,7 @@ import { detectForeignTools } from './foreign-history';
 import { describeHolder, LockAttempt } from './lock';
 import type { DeployPlan } from './plan';
 import type { ForeignTool, HistoryRow, PreflightLine } from './types';
+import { formatMs } from '../util/format';
 
 export function lockLine(attempt: LockAttempt, waitLimitMs: number): PreflightLine {
   if (!attempt.acquired) {

@@ -1,9 +1,10 @@
 /** The printable deploy report: pre-flight lines, backup and PITR marker, one block per migration, verify. */
-import { formatBytes, formatMs } from '../apply/duration';
+
 import { describeApplyError } from '../apply/errors';
 import type { MigrationApplyResult } from '../apply/types';
 import type { VerifyResult } from '../verify/types';
 import type { BackupRecord, DeployOutcome, PitrMarker, PreflightLine } from './types';
+import { formatBytes, formatMs } from '../util/format';
 
 export function formatPreflight(line: PreflightLine): string {
   const head = `${line.status.padEnd(4)}  ${line.check.padEnd(18)} ${line.message}`;

@@ -70,7 +70,7 @@ export function runnerTransactionMode(
     if (statements.length === 1 && statements[0].nonTransactional) {
       return { transactional: false, transactionSource: `${file.layout}: a lone statement is sent outside a transaction` };
     }
-    return { transactional: true, transactionSource: `${file.layout}: the file is sent as one query (one implicit transaction)` };
+    return { transactional: true, transactionSource: `${file.layout}: the file is sent as one query, which runs as one implicit transaction` };
   }
   if (file.layout === 'flyway' && statements.some((s) => s.nonTransactional)) {
     return { transactional: false, transactionSource: 'flyway: detected a statement that cannot run in a transaction' };

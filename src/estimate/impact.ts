@@ -6,9 +6,10 @@
 import { coveredByStrongerWindow } from '../report/locks';
 import type { Finding, LockMode, LockWindow, Migration, Severity, Statement } from '../report/types';
 import type { StatsSnapshot, TableRates } from '../snapshot/types';
-import { formatMs } from './format';
+
 import { severityFor } from './thresholds';
 import type { Limit, Thresholds } from './types';
+import { formatMs } from '../util/format';
 
 interface Blocking {
   blocks: string;

@@ -15,13 +15,14 @@ import { redact } from '../util/secrets';
 import { calibrateStatement, CalibrationFailure, productionRows } from './calibrate';
 import { Classification, classifyStatement } from './classify';
 import { DEFAULT_HARDWARE_FACTOR } from './fit';
-import { formatBytes, formatMs } from './format';
+
 import { assessLockWindows } from './impact';
 import { calibratedEstimate, ciOnlyEstimate, constantEstimate, describeTable, ModelledEstimate, unavailableEstimate } from './model';
 import { UnsupportedColumnError } from './synth';
 import { backfillEstimate } from '../data/estimate';
 import { resolveThresholds, severityFor } from './thresholds';
 import type { EstimateOptions, EstimateSummary, HardwareFactor, MigrationEstimate, Thresholds } from './types';
+import { formatBytes, formatMs } from '../util/format';
 
 export * from './types';
 export { loadStats } from '../snapshot/load';

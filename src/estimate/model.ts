@@ -8,9 +8,10 @@ import type { Calibration } from './calibrate';
 import { productionRows } from './calibrate';
 import type { Classification } from './classify';
 import { estimateRange, fitLinear, LinearFit, predict } from './fit';
-import { formatBytes, formatCount, formatMs } from './format';
+
 import type { HardwareFactor } from './types';
 import { workFormula, workOf } from './work';
+import { formatBytes, formatCount, formatMs } from '../util/format';
 
 export const CI_ONLY_BASIS =
   'CI database only: no production statistics were given (--stats), so this is the dry run\'s own duration, not a production estimate';

@@ -1,8 +1,9 @@
 /** The estimates as text (CLI output and the job log), one block per migration. */
 import type { Migration } from '../report/types';
 import { redact } from '../util/secrets';
-import { formatMs } from './format';
+
 import type { EstimateSummary } from './types';
+import { formatMs } from '../util/format';
 
 export function renderEstimateText(migrations: Migration[], summary: EstimateSummary): string {
   const lines: string[] = [];

@@ -2,10 +2,11 @@
  * The terminal form of a check report: one block per new migration, one line per statement with
  * what Postgres took or is predicted to take, then its findings, then a summary line.
  */
-import { formatBytes, formatMs } from './format';
+
 import { coveredByStrongerWindow, reviewerLocks } from './locks';
 import { allFindings } from './summary';
 import type { Estimate, Finding, LockWindow, Migration, Report, Severity, Statement } from './types';
+import { formatBytes, formatMs } from '../util/format';
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'error  ', warning: 'warning', info: 'info   ' };
 

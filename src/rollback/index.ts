@@ -8,7 +8,7 @@
 import type { Client } from 'pg';
 import { openApplyContext } from '../apply';
 import type { ApplyContext } from '../apply/context';
-import { formatMs, toMs } from '../apply/duration';
+import { toMs } from '../apply/duration';
 import { applySettings } from '../deploy/deploy';
 import { assertVerifiedBackup } from '../deploy/backup-step';
 import { ensureHistorySchema } from '../deploy/history';
@@ -25,6 +25,7 @@ import { rollbackPlanFor } from './plan';
 import { formatResult } from './report';
 import { readStoredScript } from './stored-script';
 import type { RollbackOptions, RollbackOutcome, RollbackResult, RollbackTarget } from './types';
+import { formatMs } from '../util/format';
 
 export { generateRollback } from './generate';
 export { rollbackPlanFor } from './plan';

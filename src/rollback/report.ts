@@ -1,7 +1,8 @@
 /** The rollback's printable summary and its changelog entry (Markdown, for a PR comment or step summary). */
-import { formatMs } from '../apply/duration';
+
 import type { BackupRecord, PitrMarker } from '../deploy/types';
 import type { RollbackOutcome, RollbackTarget } from './types';
+import { formatMs } from '../util/format';
 
 export interface ResultFacts {
   outcome: RollbackOutcome;

@@ -6,6 +6,7 @@
 import { reviewerLocks } from '../locks';
 import { CI_ONLY_BASIS } from '../../estimate/model';
 import { LOCK_MODES, type LockMode, type Migration, type Statement } from '../types';
+import { formatMs } from '../../util/format';
 
 export interface DurationRange {
   ms: number;
@@ -110,21 +111,6 @@ function isTable(relkind: string | undefined): boolean {
 
 export function rewrittenRelations(m: Migration): string[] {
   return [...new Set(m.statements.flatMap((s) => s.rewrites.map((r) => r.relation)))];
-}
-
-/** "840 ms", "3.2 s", "4 min 10 s", "2 h 5 min". */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
-  const totalSeconds = Math.round(s);
-  if (totalSeconds < 3600) {
-    const sec = totalSeconds % 60;
-    return `${Math.floor(totalSeconds / 60)} min${sec ? ` ${sec} s` : ''}`;
-  }
-  const totalMinutes = Math.round(totalSeconds / 60);
-  const min = totalMinutes % 60;
-  return `${Math.floor(totalMinutes / 60)} h${min ? ` ${min} min` : ''}`;
 }
 
 /** "~4 min (2 min–9 min)" for estimates; "3.2 s on CI data" for traced durations. */

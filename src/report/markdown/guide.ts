@@ -4,8 +4,9 @@
  */
 import type { Migration, Report } from '../types';
 import { code, inline } from './escape';
-import { formatMs, formatRange, lockImpact, lockRank, migrationDuration, rewrittenRelations, worstLock } from './facts';
+import { formatRange, lockImpact, lockRank, migrationDuration, rewrittenRelations, worstLock } from './facts';
 import { newMigrations } from './findings';
+import { formatMs } from '../../util/format';
 
 /** A lock that blocks writes held longer than this calls for a maintenance window. */
 const MAINTENANCE_THRESHOLD_MS = 5000;

@@ -1,9 +1,10 @@
 /** The first lines of the comment: the verdict a reviewer reads in ten seconds, then the facts. */
 import type { Report } from '../types';
 import { code, inline } from './escape';
-import { formatMs, formatRange, lockImpact, migrationDuration, sumDurations, worstLock, worstOf } from './facts';
+import { formatRange, lockImpact, migrationDuration, sumDurations, worstLock, worstOf } from './facts';
 import { newMigrations } from './findings';
 import type { ReviewView } from './review';
+import { formatMs } from '../../util/format';
 
 const ICON = { safe: '✅', 'needs-review': '⚠️', blocking: '🛑' } as const;
 

@@ -1,8 +1,9 @@
 /** One row per new migration: what it locks, for how long, what it rewrites, what was found. */
 import type { Migration, Report } from '../types';
 import { code, inline } from './escape';
-import { formatMs, formatRange, migrationDuration, rewrittenRelations, worstLock } from './facts';
+import { formatRange, migrationDuration, rewrittenRelations, worstLock } from './facts';
 import { newMigrations, type LocatedFinding } from './findings';
+import { formatMs } from '../../util/format';
 
 export function migrationRow(m: Migration, findings: LocatedFinding[], acknowledged: Set<string>): string {
   const lock = worstLock(m);
