@@ -126,6 +126,22 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
     expect(migrations[2].migration.statements[0].durationMs).toBeNull();
   });
 
+  test('a new statement that needs a platform role says where such prerequisites go', async () => {
+    const migrations = await buildMigrations([
+      { id: '1', up: BASE, isNew: false },
+      { id: '2', up: "ALTER ROLE platform_admin SET lock_timeout TO '8s';" },
+    ]);
+    const server = await testServer(major);
+    try {
+      await dryRun(migrations, { server, cacheDir: null });
+    } finally {
+      await server.stop();
+    }
+    const finding = migrations[1].migration.statements[0].findings.find((f) => f.rule === 'dry-run-error')!;
+    expect(finding.message).toContain('role "platform_admin" does not exist');
+    expect(finding.suggestion).toContain('--setup-sql');
+  });
+
   test('a failing history statement is a DrydockError at path:line:column with detail and hint', async () => {
     const migrations = await buildMigrations([
       { id: '1', up: BASE, isNew: false },

@@ -67,3 +67,21 @@ const NEWER_SYNTAX_FIX =
 const PREREQUISITES_FIX =
   'if it needs platform prerequisites (roles, extensions, schemas, tables the runner creates), create them in ' +
   'a setup file passed with --setup-sql FILE (config "setupSql"); otherwise correct the migration';
+
+/** undefined_object (roles, types), undefined_table, invalid_schema_name, undefined_function. */
+const MISSING_OBJECT = new Set(['42704', '42P01', '3F000', '42883']);
+
+/**
+ * What to do about a new migration's statement that failed in the dry run: the server's hint when it
+ * gives one; for a missing role, table, schema or function, the two ways it can be missing (Supabase's
+ * `supabase_admin`, say, comes with the platform, not with a migration).
+ */
+export function failureFix(error: ServerError): string | null {
+  if (error.hint) return error.hint;
+  if (!error.code || !MISSING_OBJECT.has(error.code)) return null;
+  return (
+    'if production has it from outside the migrations (a platform role, extension, schema or table the runner ' +
+    'creates), create it in a setup file passed with --setup-sql FILE (config "setupSql"); otherwise the migration ' +
+    'uses something no earlier migration creates'
+  );
+}

@@ -18,7 +18,7 @@ import type { LockEntry, LockMode, Migration, RewriteEntry, ScanTrace, ServerErr
 import { redact } from '../util/secrets';
 import { round, TransactionLocks } from './lock-windows';
 import type { LockObserver } from './observer';
-import { isServerError, locateServerError } from './server-error';
+import { failureFix, isServerError, locateServerError } from './server-error';
 import { Script, wrapsInTransaction } from './script';
 import {
   AFTER_OBSERVED_SQL,
@@ -354,7 +354,7 @@ class ScriptRun {
       rule: 'dry-run-error',
       severity: 'error',
       message: redact(`the statement failed in the dry run: ${error.message}${error.detail ? ` (${error.detail})` : ''}`),
-      suggestion: error.hint ?? null,
+      suggestion: failureFix(error),
       path: error.path,
       line: error.line,
       column: error.column,
