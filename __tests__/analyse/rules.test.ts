@@ -130,7 +130,7 @@ describe('safe alternatives use the statement\'s own types and constraint names'
 
   it('validates the constraint by the name it has, or by the name PostgreSQL gives it', () => {
     expect(suggestion('foreign-key-not-valid', 'ALTER TABLE users ADD FOREIGN KEY (org_id) REFERENCES orgs (id);')).toBe(
-      'ALTER TABLE users ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs NOT VALID;\n' +
+      'ALTER TABLE users ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;\n' +
         '-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE users VALIDATE CONSTRAINT users_org_id_fkey;',
     );
     expect(suggestion('foreign-key-not-valid', 'ALTER TABLE users ADD CONSTRAINT users_org FOREIGN KEY (org_id) REFERENCES orgs (id);')).toContain('VALIDATE CONSTRAINT users_org;');
@@ -142,6 +142,17 @@ describe('safe alternatives use the statement\'s own types and constraint names'
     // PostgreSQL's choices: all foreign-key columns; a column only when the CHECK reads exactly one.
     expect(suggestion('foreign-key-not-valid', 'ALTER TABLE users ADD FOREIGN KEY (org_id, id) REFERENCES orgs (id, id);')).toContain('VALIDATE CONSTRAINT users_org_id_id_fkey;');
     expect(suggestion('constraint-missing-not-valid', 'ALTER TABLE users ADD CHECK (age > 0 AND org_id > 0);')).toContain('VALIDATE CONSTRAINT users_check;');
+  });
+
+  it('keeps what the foreign key said beyond its columns: referenced columns, MATCH, actions, deferral', () => {
+    expect(
+      suggestion(
+        'foreign-key-not-valid',
+        'ALTER TABLE users ADD CONSTRAINT users_org FOREIGN KEY (org_id) REFERENCES public.orgs (id) MATCH FULL ON DELETE SET NULL (org_id) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED;',
+      ),
+    ).toContain(
+      'ALTER TABLE users ADD CONSTRAINT users_org FOREIGN KEY (org_id) REFERENCES orgs (id) MATCH FULL ON DELETE SET NULL (org_id) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID;',
+    );
   });
 
   it('knows an unnamed constraint by the name PostgreSQL gives it when it is validated', () => {
@@ -195,7 +206,7 @@ describe('suggested SQL quotes the names that need it (Prisma: "Recipient"."docu
   it('writes the names PostgreSQL would give, quoted where it needs them', () => {
     const fk = suggestionsOf('ALTER TABLE "Recipient" ADD FOREIGN KEY ("documentId") REFERENCES "Document" ("id");').find(([r]) => r === 'foreign-key-not-valid')![1];
     expect(fk).toBe(
-      'ALTER TABLE "Recipient" ADD CONSTRAINT "Recipient_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document" NOT VALID;\n' +
+      'ALTER TABLE "Recipient" ADD CONSTRAINT "Recipient_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document" (id) NOT VALID;\n' +
         '-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE "Recipient" VALIDATE CONSTRAINT "Recipient_documentId_fkey";',
     );
     const rename = suggestionsOf('ALTER TABLE "Document" RENAME COLUMN "status" TO "state";').find(([r]) => r === 'rename-column')![1];

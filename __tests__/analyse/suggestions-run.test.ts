@@ -15,7 +15,7 @@ INSERT INTO "Document" ("status") VALUES ('DRAFT'), ('COMPLETED');
 INSERT INTO "Recipient" ("email", "documentId") VALUES ('a@example.com', 1), ('b@example.com', 2);`;
 
 const CASES: [rule: string, sql: string][] = [
-  ['foreign-key-not-valid', 'ALTER TABLE "Recipient" ADD FOREIGN KEY ("documentId") REFERENCES "Document" ("id");'],
+  ['foreign-key-not-valid', 'ALTER TABLE "Recipient" ADD FOREIGN KEY ("documentId") REFERENCES "Document" ("id") ON DELETE CASCADE ON UPDATE CASCADE;'],
   ['set-not-null-scan', 'ALTER TABLE "Recipient" ALTER COLUMN "email" SET NOT NULL;'],
   ['unsafe-type-change', 'ALTER TABLE "Recipient" ALTER COLUMN "documentId" TYPE BIGINT;'],
   ['rename-column', 'ALTER TABLE "Recipient" RENAME COLUMN "email" TO "emailAddress";'],
@@ -52,6 +52,11 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
       // One at a time, outside a transaction, as a migration of their own would run them (CONCURRENTLY).
       for (const statement of statements) {
         await expect(client.query(statement).then(() => 'ok')).resolves.toBe('ok');
+      }
+      if (rule === 'foreign-key-not-valid') {
+        // The safe form is the same foreign key: Prisma's cascades survive.
+        const { rows } = await client.query(`SELECT confdeltype, confupdtype, convalidated FROM pg_constraint WHERE conname = 'Recipient_documentId_fkey'`);
+        expect(rows).toEqual([{ confdeltype: 'c', confupdtype: 'c', convalidated: true }]);
       }
     });
   });

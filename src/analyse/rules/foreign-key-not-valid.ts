@@ -1,6 +1,10 @@
-import { NO_HITS, Rule } from './types';
+import { type Node, names, rangeVarName, walk } from '../ast';
 import { quoteIdent } from '../../parse/quote';
 import { columnsSql, sqlName } from './support';
+import { NO_HITS, Rule, StatementView } from './types';
+
+/** ON DELETE / ON UPDATE actions other than the default NO ACTION ('a'). */
+const ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 export const rule: Rule = {
   id: 'foreign-key-not-valid',
@@ -18,8 +22,35 @@ export const rule: Rule = {
     return [
       {
         message: `The foreign key on ${effect.relation} is validated row by row while SHARE ROW EXCLUSIVE blocks writes on ${effect.relation}${parent ? ` and ${parent}` : ''}.`,
-        suggestion: `ALTER TABLE ${t} ADD CONSTRAINT ${name} FOREIGN KEY (${effect.column ? columnsSql(effect.column) : '<column>'}) REFERENCES ${parent ? sqlName(parent) : '<parent>'} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
+        suggestion: `ALTER TABLE ${t} ADD CONSTRAINT ${name} ${foreignKeyClause(s, effect.constraint, effect.column, parent)} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE here, ROW SHARE on the parent):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
       },
     ];
   },
 };
+
+/**
+ * The statement's own FOREIGN KEY clause as SQL, with what it said beyond the columns kept: the
+ * referenced columns, MATCH FULL, ON DELETE / ON UPDATE actions and deferral. Writing only the
+ * columns and the parent dropped Prisma's ON DELETE CASCADE ON UPDATE CASCADE from the suggestion.
+ */
+function foreignKeyClause(s: StatementView, constraint: string | undefined, column: string | undefined, parent: string | undefined): string {
+  let fk: Node | undefined;
+  walk(s.parsed.ast, (kind, node) => {
+    if (kind !== 'Constraint' || node.contype !== 'CONSTR_FOREIGN') return;
+    if (!fk || (constraint !== undefined && node.conname === constraint)) fk = node;
+  });
+  const cols = names(fk?.fk_attrs);
+  let sql = `FOREIGN KEY (${cols.length ? cols.map(quoteIdent).join(', ') : column ? columnsSql(column) : '<column>'})`;
+  const referenced = fk ? rangeVarName(fk.pktable) : parent;
+  sql += ` REFERENCES ${referenced ? sqlName(referenced) : '<parent>'}`;
+  if (!fk) return sql;
+  const pkCols = names(fk.pk_attrs);
+  if (pkCols.length) sql += ` (${pkCols.map(quoteIdent).join(', ')})`;
+  if (fk.fk_matchtype === 'f') sql += ' MATCH FULL';
+  const setCols = names(fk.fk_del_set_cols);
+  if (ACTIONS[fk.fk_del_action as string]) sql += ` ON DELETE ${ACTIONS[fk.fk_del_action as string]}${setCols.length ? ` (${setCols.map(quoteIdent).join(', ')})` : ''}`;
+  if (ACTIONS[fk.fk_upd_action as string]) sql += ` ON UPDATE ${ACTIONS[fk.fk_upd_action as string]}`;
+  if (fk.deferrable) sql += ' DEFERRABLE';
+  if (fk.initdeferred) sql += ' INITIALLY DEFERRED';
+  return sql;
+}
