@@ -155,6 +155,14 @@ describe('safe alternatives use the statement\'s own types and constraint names'
     );
   });
 
+  it('builds a unique index under the constraint\'s own name, with its INCLUDE, NULLS NOT DISTINCT and deferral', () => {
+    expect(suggestion('unique-constraint-build', 'ALTER TABLE users ADD CONSTRAINT uq_email UNIQUE NULLS NOT DISTINCT (email) INCLUDE (name) DEFERRABLE;')).toBe(
+      '-- migration 1, outside a transaction:\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_email ON users (email) INCLUDE (name) NULLS NOT DISTINCT;\n' +
+        '-- migration 2 (brief ACCESS EXCLUSIVE):\nALTER TABLE users ADD CONSTRAINT uq_email UNIQUE USING INDEX uq_email DEFERRABLE;',
+    );
+    expect(suggestion('unique-constraint-build', 'ALTER TABLE orgs DROP CONSTRAINT orgs_pkey, ADD PRIMARY KEY (id);')).toContain('USING INDEX orgs_pkey;');
+  });
+
   it('knows an unnamed constraint by the name PostgreSQL gives it when it is validated', () => {
     const sql = 'ALTER TABLE users ADD CHECK (age > 0) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_age_check;';
     expect(rulesHit(run({ history: HISTORY, migrations: [sql] }))).toContain('validate-in-same-transaction');

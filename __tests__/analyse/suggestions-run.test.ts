@@ -21,6 +21,7 @@ const CASES: [rule: string, sql: string][] = [
   ['rename-column', 'ALTER TABLE "Recipient" RENAME COLUMN "email" TO "emailAddress";'],
   ['column-default-rewrite', 'ALTER TABLE "Recipient" ADD COLUMN "seqNo" SERIAL;'],
   ['unique-constraint-build', 'ALTER TABLE "Recipient" ADD UNIQUE ("email", "documentId");'],
+  ['unique-constraint-build', 'ALTER TABLE "Recipient" ADD CONSTRAINT "Recipient_email_uq" UNIQUE NULLS NOT DISTINCT ("email") INCLUDE ("documentId");'],
   ['constraint-missing-not-valid', 'ALTER TABLE "Recipient" ADD CHECK ("documentId" > 0);'],
   ['drop-column', 'ALTER TABLE "Recipient" DROP COLUMN "readStatus";'],
   ['rename-table', 'ALTER TABLE "Recipient" RENAME TO "Addressee";'],
@@ -41,7 +42,7 @@ beforeAll(loadParser);
 afterAll(dropTestDatabases);
 
 describe.each(testServerVersions())('PostgreSQL %s', (major) => {
-  test.each(CASES)('%s: the suggestion runs', async (rule, sql) => {
+  test.each(CASES)('%s: the suggestion runs (%s)', async (rule, sql) => {
     const hit = findings(run({ history: [HISTORY], migrations: [sql], pgVersion: Number(major) })).find((f) => f.rule === rule);
     expect(hit?.suggestion).toBeTruthy();
     const statements = runnable(hit!.suggestion!);
@@ -52,6 +53,11 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
       // One at a time, outside a transaction, as a migration of their own would run them (CONCURRENTLY).
       for (const statement of statements) {
         await expect(client.query(statement).then(() => 'ok')).resolves.toBe('ok');
+      }
+      if (sql.includes('"Recipient_email_uq"')) {
+        // Same name, same semantics: NULLS NOT DISTINCT and the INCLUDE column are kept.
+        const { rows } = await client.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'Recipient_email_uq'`);
+        expect(rows).toEqual([{ def: 'UNIQUE NULLS NOT DISTINCT (email) INCLUDE ("documentId")' }]);
       }
       if (rule === 'foreign-key-not-valid') {
         // The safe form is the same foreign key: Prisma's cascades survive.

@@ -1,4 +1,5 @@
-import { existingEffects, NO_HITS, Rule } from './types';
+import { type Node, names, walk } from '../ast';
+import { existingEffects, NO_HITS, Rule, StatementView } from './types';
 import { quoteIdent } from '../../parse/quote';
 import { bareName, columnsSql, sqlName } from './support';
 
@@ -14,13 +15,35 @@ export const rule: Rule = {
     if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const cols = effect.column ? columnsSql(effect.column) : '<columns>';
-    // PostgreSQL's own name for the index of a UNIQUE constraint: table_col1_col2_key.
-    const index = quoteIdent(`${bareName(effect.relation)}_${(effect.column || 'col').split(/,\s*/).join('_')}_key`);
+    // The constraint's own name, or PostgreSQL's (table_col_key, table_pkey): the index takes it,
+    // and USING INDEX keeps it, so code and ORMs that name the constraint still find it.
+    const index = quoteIdent(effect.constraint ?? `${bareName(effect.relation)}_${(effect.column || 'col').split(/,\s*/).join('_')}_key`);
     const kind = effect.code === 'add-primary-key' ? 'PRIMARY KEY' : 'UNIQUE';
+    const constraint = keyConstraint(s, effect.constraint);
     const suggestion =
       effect.code === 'add-exclusion'
         ? '-- exclusion constraints have no online path: build a new table and copy, or use a maintenance window'
-        : `-- migration 1, outside a transaction:\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${index} ON ${t} (${cols});\n-- migration 2 (brief ACCESS EXCLUSIVE):\nALTER TABLE ${t} ADD CONSTRAINT ${index} ${kind} USING INDEX ${index};`;
+        : `-- migration 1, outside a transaction:\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${index} ON ${t} (${cols})${indexOptions(constraint)};\n-- migration 2 (brief ACCESS EXCLUSIVE):\nALTER TABLE ${t} ADD CONSTRAINT ${index} ${kind} USING INDEX ${index}${deferral(constraint)};`;
     return [{ message: `The ${effect.code === 'add-exclusion' ? 'exclusion' : kind} index on ${effect.relation} is built while ACCESS EXCLUSIVE blocks reads and writes.`, suggestion }];
   },
 };
+
+/** The UNIQUE / PRIMARY KEY constraint node the statement adds (its own name first). */
+function keyConstraint(s: StatementView, name: string | undefined): Node | undefined {
+  let found: Node | undefined;
+  walk(s.parsed.ast, (kind, node) => {
+    if (kind !== 'Constraint' || (node.contype !== 'CONSTR_UNIQUE' && node.contype !== 'CONSTR_PRIMARY')) return;
+    if (!found || (name !== undefined && node.conname === name)) found = node;
+  });
+  return found;
+}
+
+/** What the constraint said about its index beyond the columns: INCLUDE and NULLS NOT DISTINCT (PostgreSQL 15+). */
+function indexOptions(c: Node | undefined): string {
+  const including = names(c?.including);
+  return `${including.length ? ` INCLUDE (${including.map(quoteIdent).join(', ')})` : ''}${c?.nulls_not_distinct ? ' NULLS NOT DISTINCT' : ''}`;
+}
+
+function deferral(c: Node | undefined): string {
+  return `${c?.deferrable ? ' DEFERRABLE' : ''}${c?.initdeferred ? ' INITIALLY DEFERRED' : ''}`;
+}
