@@ -89,7 +89,11 @@ export function formatType(type: string, typmods: number[], array: boolean): str
  */
 export function typeNameSql(typeName: unknown): string | undefined {
   const parts = names((typeName as Node | undefined)?.names);
-  if (parts.length === 0) return undefined;
+  return parts.length === 0 ? undefined : typePartsSql(parts);
+}
+
+/** The same from the name's parts: ["pg_catalog", "int4"] → int4, ["DocumentStatus"] → "DocumentStatus". */
+export function typePartsSql(parts: string[]): string {
   return parts[0] === 'pg_catalog' ? parts[parts.length - 1] : quoteNames(parts);
 }
 

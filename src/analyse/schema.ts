@@ -5,13 +5,13 @@
  * indexing or rewriting it harms nobody).
  */
 import { IndexRegistry } from './index-registry';
-import { formatType, isArrayType, Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, typeNameSql, unwrap, walk } from './ast';
+import { formatType, isArrayType, Node, list, names, nodeKind, qualifiedFromNames, qualify, rangeVarName, typeModsOf, typeNameOf, typePartsSql, unwrap, walk } from './ast';
 
 export interface ColumnState {
   /** The type's internal name, lower case, for comparing (`int4`, `varchar`, `documentstatus`). */
   type: string;
-  /** The same type as SQL names it (`int4`, `"DocumentStatus"`): what suggested SQL writes. */
-  sqlType: string;
+  /** The type's name as written (["pg_catalog", "int4"], ["DocumentStatus"]): what suggested SQL writes, quoted when it is. */
+  typeName: string[];
   typmods: number[];
   /** An array of `type` (text[]). */
   array: boolean;
@@ -24,7 +24,7 @@ export interface ColumnState {
  */
 export function columnTypeSql(c: ColumnState): string | null {
   if (c.type === 'unknown' || (c.type === 'interval' && c.typmods.length > 0)) return null;
-  return formatType(c.sqlType, c.typmods, c.array);
+  return formatType(typePartsSql(c.typeName), c.typmods, c.array);
 }
 
 export interface ConstraintState {
@@ -357,11 +357,11 @@ export function constraintName(table: string, c: Node, column?: string): string 
 const SERIAL_TYPES: Record<string, string> = { serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2' };
 
 /** The stored type of a column definition's TypeName, for comparing and as SQL. */
-function columnType(typeName: unknown): Pick<ColumnState, 'type' | 'sqlType'> {
+function columnType(typeName: unknown): Pick<ColumnState, 'type' | 'typeName'> {
   const type = typeNameOf(typeName);
-  if (!type) return { type: 'unknown', sqlType: 'unknown' };
+  if (!type) return { type: 'unknown', typeName: ['unknown'] };
   const serial = SERIAL_TYPES[type];
-  return serial ? { type: serial, sqlType: serial } : { type, sqlType: typeNameSql(typeName)! };
+  return serial ? { type: serial, typeName: [serial] } : { type, typeName: names((typeName as Node).names) };
 }
 
 /** PostgreSQL's default name for an unnamed index: table_col1_col2_idx (or _key for UNIQUE). */
