@@ -71,6 +71,21 @@ const CASES: Case[] = [
     expect: /DROP TRIGGER t_touch ON t/,
   },
   {
+    // marquez's R__Jobs_view_and_rewrite_function: the view's own drop comes last, after the function's.
+    name: 'CREATE VIEW, its trigger function and an INSTEAD OF trigger in one migration',
+    setup: 'CREATE TABLE jobs (id int)',
+    up:
+      'CREATE VIEW jobs_view AS SELECT id FROM jobs; ' +
+      "CREATE FUNCTION rewrite_jobs() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; " +
+      'CREATE TRIGGER update_symlinks INSTEAD OF UPDATE ON jobs_view FOR EACH ROW EXECUTE FUNCTION rewrite_jobs()',
+    expect: /DROP TRIGGER update_symlinks ON jobs_view[\s\S]*DROP FUNCTION rewrite_jobs\(\)[\s\S]*DROP VIEW jobs_view/,
+  },
+  {
+    name: 'CREATE TABLE, then a function and an expression index using it',
+    up: "CREATE TABLE t (a text); CREATE FUNCTION norm(x text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower(x)'; CREATE INDEX t_norm ON t (norm(a))",
+    expect: /DROP INDEX t_norm[\s\S]*DROP FUNCTION norm\(text\)[\s\S]*DROP TABLE t/,
+  },
+  {
     name: 'ADD CONSTRAINT CHECK NOT VALID',
     setup: 'CREATE TABLE t (a int)',
     up: 'ALTER TABLE t ADD CONSTRAINT a_positive CHECK (a > 0) NOT VALID',

@@ -72,8 +72,12 @@ export function invertCreateTableAs(node: Node, ctx: InverseContext): Inversion 
 
 export function invertCreateIndex(node: Node, ctx: InverseContext): Inversion {
   const rv = relationOf(node.relation);
-  if (createdTable(ctx, relationKey(rv))) return noOp(`index on ${relationKey(rv)}, which the rollback drops`);
   const name = node.idxname as string | undefined;
+  // Dropping the table drops its indexes, but an index with expressions or a predicate can call a
+  // function the migration created after the table, which the rollback drops first: that one goes
+  // explicitly, before the function (as triggers do).
+  const callsFunctions = node.whereClause !== undefined || list(node.indexParams).some((p) => unwrap(p, 'IndexElem')?.expr !== undefined);
+  if (createdTable(ctx, relationKey(rv)) && !(name && callsFunctions)) return noOp(`index on ${relationKey(rv)}, which the rollback drops`);
   if (!name) return notGenerated('an unnamed index gets a name drydock cannot know in advance; name it in the migration');
   const key = catalogName(rv.schemaname, name);
   const skip = ifNotExists(ctx, node.if_not_exists, `index ${key}`, () => key in ctx.before!.indexes);
@@ -124,7 +128,8 @@ export function invertCreateFunction(node: Node, ctx: InverseContext): Inversion
 export function invertCreateTrigger(node: Node, ctx: InverseContext): Inversion {
   const rv = relationOf(node.relation);
   const key = relationKey(rv);
-  if (createdTable(ctx, key)) return noOp(`trigger on ${key}, which the rollback drops`);
+  // Dropped even on a table or view the rollback drops anyway: that drop comes last, and a function
+  // the trigger calls may be dropped before it (marquez: "cannot drop function … other objects depend on it").
   const name = node.trigname as string;
   const drop = `DROP TRIGGER ${quoteIdent(name)} ON ${relationSql(rv)}`;
   if (node.replace) {
@@ -176,9 +181,9 @@ export function invertCreateExtension(node: Node, ctx: InverseContext): Inversio
   return inverse('CREATE EXTENSION → DROP EXTENSION', `DROP EXTENSION ${quoteIdent(name)}`);
 }
 
-export function invertCreatePolicy(node: Node, ctx: InverseContext): Inversion {
+export function invertCreatePolicy(node: Node): Inversion {
   const rv = relationOf(node.table);
-  if (createdTable(ctx, relationKey(rv))) return noOp(`policy on ${relationKey(rv)}, which the rollback drops`);
+  // Dropped even on a table the rollback drops: the policy may call a function dropped before the table.
   return inverse('CREATE POLICY → DROP POLICY', `DROP POLICY ${quoteIdent(node.policy_name as string)} ON ${relationSql(rv)}`);
 }
 
