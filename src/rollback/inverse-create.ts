@@ -3,7 +3,7 @@
  * object that already existed did nothing, and a CREATE OR REPLACE of an existing view, function or
  * trigger is undone by restoring the definition the catalog held before.
  */
-import { Node, list, names, unwrap } from '../analyse/ast';
+import { Node, list, names, unwrap, walk } from '../analyse/ast';
 import {
   catalogName,
   createdTable,
@@ -73,11 +73,9 @@ export function invertCreateTableAs(node: Node, ctx: InverseContext): Inversion 
 export function invertCreateIndex(node: Node, ctx: InverseContext): Inversion {
   const rv = relationOf(node.relation);
   const name = node.idxname as string | undefined;
-  // Dropping the table drops its indexes, but an index with expressions or a predicate can call a
-  // function the migration created after the table, which the rollback drops first: that one goes
-  // explicitly, before the function (as triggers do).
-  const callsFunctions = node.whereClause !== undefined || list(node.indexParams).some((p) => unwrap(p, 'IndexElem')?.expr !== undefined);
-  if (createdTable(ctx, relationKey(rv)) && !(name && callsFunctions)) return noOp(`index on ${relationKey(rv)}, which the rollback drops`);
+  if (createdTable(ctx, relationKey(rv)) && !(name && callsCreatedFunction([node.indexParams, node.whereClause], ctx))) {
+    return noOp(`index on ${relationKey(rv)}, which the rollback drops`);
+  }
   if (!name) return notGenerated('an unnamed index gets a name drydock cannot know in advance; name it in the migration');
   const key = catalogName(rv.schemaname, name);
   const skip = ifNotExists(ctx, node.if_not_exists, `index ${key}`, () => key in ctx.before!.indexes);
@@ -122,14 +120,14 @@ export function invertCreateFunction(node: Node, ctx: InverseContext): Inversion
     }
   }
   if (args === null) return notGenerated(`${kind.toLowerCase()} ${name} has a %TYPE argument`);
+  ctx.created.add('function', catalogName(schema, name));
   return inverse(`CREATE ${kind} → DROP ${kind}`, `DROP ${kind} ${quoteQualified(schema, name)}${args}`);
 }
 
 export function invertCreateTrigger(node: Node, ctx: InverseContext): Inversion {
   const rv = relationOf(node.relation);
   const key = relationKey(rv);
-  // Dropped even on a table or view the rollback drops anyway: that drop comes last, and a function
-  // the trigger calls may be dropped before it (marquez: "cannot drop function … other objects depend on it").
+  if (createdTable(ctx, key) && !callsCreatedFunction({ FuncCall: { funcname: node.funcname } }, ctx)) return noOp(`trigger on ${key}, which the rollback drops`);
   const name = node.trigname as string;
   const drop = `DROP TRIGGER ${quoteIdent(name)} ON ${relationSql(rv)}`;
   if (node.replace) {
@@ -181,9 +179,24 @@ export function invertCreateExtension(node: Node, ctx: InverseContext): Inversio
   return inverse('CREATE EXTENSION → DROP EXTENSION', `DROP EXTENSION ${quoteIdent(name)}`);
 }
 
-export function invertCreatePolicy(node: Node): Inversion {
+export function invertCreatePolicy(node: Node, ctx: InverseContext): Inversion {
   const rv = relationOf(node.table);
-  // Dropped even on a table the rollback drops: the policy may call a function dropped before the table.
+  if (createdTable(ctx, relationKey(rv)) && !callsCreatedFunction([node.qual, node.with_check], ctx)) return noOp(`policy on ${relationKey(rv)}, which the rollback drops`);
   return inverse('CREATE POLICY → DROP POLICY', `DROP POLICY ${quoteIdent(node.policy_name as string)} ON ${relationSql(rv)}`);
 }
 
+/**
+ * Whether the tree calls a function this migration created. A trigger, policy or index on a table
+ * the migration created goes with the table's drop, which comes last; one that calls a function
+ * created after the table must be dropped explicitly first, or the function's drop fails ("cannot
+ * drop function … other objects depend on it", marquez's repeatable view and its INSTEAD OF trigger).
+ */
+function callsCreatedFunction(tree: unknown, ctx: InverseContext): boolean {
+  let found = false;
+  walk(tree, (kind, node) => {
+    if (kind !== 'FuncCall') return;
+    const parts = names(node.funcname);
+    if (ctx.created.has('function', catalogName(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1]))) found = true;
+  });
+  return found;
+}
