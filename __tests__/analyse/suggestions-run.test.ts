@@ -59,6 +59,15 @@ describe.each(testServerVersions())('PostgreSQL %s', (major) => {
         const { rows } = await client.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'Recipient_email_uq'`);
         expect(rows).toEqual([{ def: 'UNIQUE NULLS NOT DISTINCT (email) INCLUDE ("documentId")' }]);
       }
+      if (rule === 'set-not-null-scan') {
+        // The column ends NOT NULL, and on 18 under the name SET NOT NULL itself would have given.
+        const { rows } = await client.query(`SELECT attnotnull FROM pg_attribute WHERE attrelid = '"Recipient"'::regclass AND attname = 'email'`);
+        expect(rows).toEqual([{ attnotnull: true }]);
+        if (Number(major) >= 18) {
+          const named = await client.query(`SELECT conname FROM pg_constraint WHERE conrelid = '"Recipient"'::regclass AND contype = 'n' AND conname LIKE '%email%'`);
+          expect(named.rows).toEqual([{ conname: 'Recipient_email_not_null' }]);
+        }
+      }
       if (rule === 'foreign-key-not-valid') {
         // The safe form is the same foreign key: Prisma's cascades survive.
         const { rows } = await client.query(`SELECT confdeltype, confupdtype, convalidated FROM pg_constraint WHERE conname = 'Recipient_documentId_fkey'`);

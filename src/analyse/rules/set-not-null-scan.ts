@@ -1,6 +1,6 @@
 import { existingEffects, NO_HITS, Rule } from './types';
 import { quoteIdent } from '../../parse/quote';
-import { sqlName } from './support';
+import { bareName, sqlName } from './support';
 
 const CODES = ['set-not-null-scan'];
 
@@ -17,7 +17,9 @@ export const rule: Rule = {
     const check = quoteIdent(`${effect.column ?? 'col'}_not_null`);
     let suggestion: string;
     if (m.pgVersion >= 18) {
-      suggestion = `ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${c} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE, reads and writes continue):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`;
+      // The constraint stays: it gets the name SET NOT NULL would have given it (table_column_not_null).
+      const notNull = quoteIdent(`${bareName(effect.relation)}_${effect.column ?? 'col'}_not_null`);
+      suggestion = `ALTER TABLE ${t} ADD CONSTRAINT ${notNull} NOT NULL ${c} NOT VALID;\n-- next migration (SHARE UPDATE EXCLUSIVE, reads and writes continue):\nALTER TABLE ${t} VALIDATE CONSTRAINT ${notNull};`;
     } else if (m.pgVersion >= 12) {
       suggestion = `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID;\n-- next migration:\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\n-- then (no scan, PostgreSQL 12+):\nALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`;
     } else {
