@@ -12,7 +12,9 @@ const HISTORY = `CREATE TYPE "DocumentStatus" AS ENUM ('DRAFT', 'COMPLETED');
 CREATE TABLE "Document" ("id" SERIAL PRIMARY KEY, "status" "DocumentStatus" NOT NULL DEFAULT 'DRAFT');
 CREATE TABLE "Recipient" ("id" SERIAL PRIMARY KEY, "email" TEXT, "documentId" INTEGER, "readStatus" VARCHAR(20));
 INSERT INTO "Document" ("status") VALUES ('DRAFT'), ('COMPLETED');
-INSERT INTO "Recipient" ("email", "documentId") VALUES ('a@example.com', 1), ('b@example.com', 2);`;
+INSERT INTO "Recipient" ("email", "documentId") VALUES ('a@example.com', 1), ('b@example.com', 2);
+CREATE INDEX "Recipient_documentId_idx" ON "Recipient" ("documentId");
+CREATE TABLE "Audit" ("id" SERIAL PRIMARY KEY, "documentId" INTEGER REFERENCES "Document" ("id"));`;
 
 const CASES: [rule: string, sql: string][] = [
   ['foreign-key-not-valid', 'ALTER TABLE "Recipient" ADD FOREIGN KEY ("documentId") REFERENCES "Document" ("id") ON DELETE CASCADE ON UPDATE CASCADE;'],
@@ -27,6 +29,8 @@ const CASES: [rule: string, sql: string][] = [
   ['rename-table', 'ALTER TABLE "Recipient" RENAME TO "Addressee";'],
   ['enum-rename-value', `ALTER TYPE "DocumentStatus" RENAME VALUE 'DRAFT' TO 'PENDING';`],
   ['require-concurrent-index', 'CREATE INDEX "Recipient_email_idx" ON "Recipient" ("email");'],
+  ['require-concurrent-index-drop', 'DROP INDEX "Recipient_documentId_idx";'],
+  ['drop-table', 'DROP TABLE "Audit";'],
 ];
 
 /** The suggestion's statements that can run as written (each ends a line with `;`). */
