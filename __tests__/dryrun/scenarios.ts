@@ -286,6 +286,15 @@ export const SCENARIOS: Scenario[] = [
     locks: [],
     objectLocks: ['type public.add_enum_value:ExclusiveLock'],
   },
+  {
+    // Named as relations are, without pg_identify_object's quotes.
+    id: 'add_enum_value_quoted',
+    noTable: true,
+    setup: `CREATE TYPE "DocumentStatus" AS ENUM ('DRAFT')`,
+    sql: `ALTER TYPE "DocumentStatus" ADD VALUE 'CANCELLED'`,
+    locks: [],
+    objectLocks: ['type public.DocumentStatus:ExclusiveLock'],
+  },
 ];
 
 /** History SQL creating every scenario's fixtures. */

@@ -101,7 +101,7 @@ class ScriptRun {
       const name = this.names.get(key);
       if (name) {
         entry.relkind = name[0];
-        entry.relation = name[1];
+        entry.relation = displayIdentity(name[1]);
       } else {
         report.locks = report.locks.filter((l) => l !== entry);
       }
@@ -388,4 +388,12 @@ function scans(rows: LockRow[], tx: TransactionLocks): ScanTrace[] {
     }
   }
   return out;
+}
+
+/**
+ * pg_identify_object's identity as the report writes relation names: unquoted
+ * (`public."DocumentStatus"` → public.DocumentStatus), so a lock line does not mix both styles.
+ */
+function displayIdentity(identity: string): string {
+  return identity.replace(/"((?:[^"]|"")*)"/g, (_, inner: string) => inner.replace(/""/g, '"'));
 }
