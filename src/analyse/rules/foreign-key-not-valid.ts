@@ -1,6 +1,6 @@
-import { type Node, names, rangeVarName, walk } from '../ast';
+import { names, rangeVarName } from '../ast';
 import { quoteIdent } from '../../parse/quote';
-import { columnsSql, sqlName } from './support';
+import { columnsSql, constraintNode, sqlName } from './support';
 import { NO_HITS, Rule, StatementView } from './types';
 
 /** ON DELETE / ON UPDATE actions other than the default NO ACTION ('a'). */
@@ -34,11 +34,7 @@ export const rule: Rule = {
  * columns and the parent dropped Prisma's ON DELETE CASCADE ON UPDATE CASCADE from the suggestion.
  */
 function foreignKeyClause(s: StatementView, constraint: string | undefined, column: string | undefined, parent: string | undefined): string {
-  let fk: Node | undefined;
-  walk(s.parsed.ast, (kind, node) => {
-    if (kind !== 'Constraint' || node.contype !== 'CONSTR_FOREIGN') return;
-    if (!fk || (constraint !== undefined && node.conname === constraint)) fk = node;
-  });
+  const fk = constraintNode(s, ['CONSTR_FOREIGN'], constraint);
   const cols = names(fk?.fk_attrs);
   let sql = `FOREIGN KEY (${cols.length ? cols.map(quoteIdent).join(', ') : column ? columnsSql(column) : '<column>'})`;
   const referenced = fk ? rangeVarName(fk.pktable) : parent;

@@ -1,6 +1,6 @@
 /** Shared wording for rule messages: lock descriptions and SQL snippets with the user's names. */
 import type { LockMode } from '../../report/types';
-import { type Node, list, typeSql, unwrap } from '../ast';
+import { type Node, list, typeSql, unwrap, walk } from '../ast';
 import { describeBlocks, blocksOf, lockRank } from '../catalog';
 import type { StatementView } from './types';
 import { quoteIdent, quoteQualified } from '../../parse/quote';
@@ -71,6 +71,16 @@ export function sqlName(relation: string): string {
 /** The relation's own name, unquoted, for deriving other names from it ("public.Recipient" → Recipient). */
 export function bareName(relation: string): string {
   return relation.slice(relation.indexOf('.') + 1);
+}
+
+/** The statement's constraint of one of these kinds (CONSTR_FOREIGN, …): the one named `name` if there is one, else the first. */
+export function constraintNode(s: StatementView, contypes: readonly string[], name: string | undefined): Node | undefined {
+  let found: Node | undefined;
+  walk(s.parsed.ast, (kind, node) => {
+    if (kind !== 'Constraint' || !contypes.includes(node.contype as string)) return;
+    if (!found || (name !== undefined && node.conname === name)) found = node;
+  });
+  return found;
 }
 
 /** Another relation in the same schema: sibling("app.users", "accounts") → "app.accounts". */

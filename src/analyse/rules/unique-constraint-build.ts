@@ -1,7 +1,7 @@
-import { type Node, names, walk } from '../ast';
-import { existingEffects, NO_HITS, Rule, StatementView } from './types';
+import { type Node, names } from '../ast';
+import { existingEffects, NO_HITS, Rule } from './types';
 import { quoteIdent } from '../../parse/quote';
-import { bareName, columnsSql, sqlName } from './support';
+import { bareName, columnsSql, constraintNode, sqlName } from './support';
 
 const CODES = ['add-unique', 'add-primary-key', 'add-exclusion'];
 
@@ -19,7 +19,7 @@ export const rule: Rule = {
     // and USING INDEX keeps it, so code and ORMs that name the constraint still find it.
     const index = quoteIdent(effect.constraint ?? `${bareName(effect.relation)}_${(effect.column || 'col').split(/,\s*/).join('_')}_key`);
     const kind = effect.code === 'add-primary-key' ? 'PRIMARY KEY' : 'UNIQUE';
-    const constraint = keyConstraint(s, effect.constraint);
+    const constraint = constraintNode(s, ['CONSTR_UNIQUE', 'CONSTR_PRIMARY'], effect.constraint);
     const suggestion =
       effect.code === 'add-exclusion'
         ? '-- exclusion constraints have no online path: build a new table and copy, or use a maintenance window'
@@ -27,16 +27,6 @@ export const rule: Rule = {
     return [{ message: `The ${effect.code === 'add-exclusion' ? 'exclusion' : kind} index on ${effect.relation} is built while ACCESS EXCLUSIVE blocks reads and writes.`, suggestion }];
   },
 };
-
-/** The UNIQUE / PRIMARY KEY constraint node the statement adds (its own name first). */
-function keyConstraint(s: StatementView, name: string | undefined): Node | undefined {
-  let found: Node | undefined;
-  walk(s.parsed.ast, (kind, node) => {
-    if (kind !== 'Constraint' || (node.contype !== 'CONSTR_UNIQUE' && node.contype !== 'CONSTR_PRIMARY')) return;
-    if (!found || (name !== undefined && node.conname === name)) found = node;
-  });
-  return found;
-}
 
 /** What the constraint said about its index beyond the columns: INCLUDE and NULLS NOT DISTINCT (PostgreSQL 15+). */
 function indexOptions(c: Node | undefined): string {
