@@ -5,6 +5,7 @@
  */
 import type { ParsedMigration } from '../engine/types';
 import type { ParsedStatement } from '../parse/parser';
+import { quoteAlways } from '../parse/quote';
 
 export interface RelationName {
   schema: string | null;
@@ -49,6 +50,5 @@ export function displayRelation(r: RelationName): string {
 
 /** A text the server turns into the relation with to_regclass(): each part quoted as an identifier. */
 export function regclassText(r: RelationName): string {
-  const quote = (s: string) => '"' + s.replace(/"/g, '""') + '"';
-  return r.schema ? `${quote(r.schema)}.${quote(r.name)}` : quote(r.name);
+  return r.schema ? `${quoteAlways(r.schema)}.${quoteAlways(r.name)}` : quoteAlways(r.name);
 }

@@ -8,6 +8,7 @@
 import type { ClientBase } from 'pg';
 import { DrydockError } from '../util/errors';
 import type { ForeignTool } from './types';
+import { quoteAlways } from '../parse/quote';
 
 export interface ForeignEntry {
   version: string;
@@ -72,7 +73,7 @@ export async function readForeignHistory(client: ClientBase, tool: ForeignTool, 
   }
   const quoted = table
     .split('.')
-    .map((part) => '"' + part.replace(/"/g, '""') + '"')
+    .map(quoteAlways)
     .join('.');
   const readers: Record<ForeignTool, () => Promise<ForeignHistory>> = {
     prisma: () => readPrisma(client, quoted, table),

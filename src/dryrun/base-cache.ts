@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ParsedMigration } from '../engine/types';
 import { withClient } from '../util/pg';
 import type { EphemeralServer } from './providers';
-import { quoteIdent } from './providers';
+import { quoteAlways } from '../parse/quote';
 import type { Script } from './script';
 
 const CACHE_FORMAT = 'drydock-base-schema-v1';
@@ -71,7 +71,7 @@ export async function prepareWorkDatabase(
   const db = await server.createDatabase({ template: staging.name });
   await withClient(db.url, async (client) => {
     try {
-      await client.query(`ALTER DATABASE ${quoteIdent(staging.name)} RENAME TO ${quoteIdent(template)}`);
+      await client.query(`ALTER DATABASE ${quoteAlways(staging.name)} RENAME TO ${quoteAlways(template)}`);
     } catch (error) {
       // Another run built the same template meanwhile: keep theirs.
       if ((error as { code?: string }).code !== '42P04') throw error;
@@ -98,7 +98,7 @@ async function cloneTemplate(server: EphemeralServer, template: string): Promise
 
 /** The comment records the last use, for least-recently-used pruning. */
 async function touch(client: { query(sql: string): Promise<unknown> }, template: string): Promise<void> {
-  await client.query(`COMMENT ON DATABASE ${quoteIdent(template)} IS 'drydock base schema, last used ${new Date().toISOString()}'`);
+  await client.query(`COMMENT ON DATABASE ${quoteAlways(template)} IS 'drydock base schema, last used ${new Date().toISOString()}'`);
 }
 
 async function pruneTemplates(client: { query(sql: string): Promise<{ rows: { datname: string }[] }> }): Promise<void> {
@@ -108,6 +108,6 @@ async function pruneTemplates(client: { query(sql: string): Promise<{ rows: { da
   );
   for (const { datname } of rows) {
     // Not forced: a run cloning it right now keeps it.
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)}`).catch(() => undefined);
+    await client.query(`DROP DATABASE IF EXISTS ${quoteAlways(datname)}`).catch(() => undefined);
   }
 }

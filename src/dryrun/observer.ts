@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ParsedStatement } from '../parse/parser';
 import { connect } from '../util/pg';
-import { quoteIdent } from './providers';
+import { quoteAlways } from '../parse/quote';
 import { LockRow, lockRows, LockTuple, OBSERVE_SQL } from './trace-query';
 
 /** Longest the blocker holds its lock when the statement never shows up waiting (e.g. it fails early). */
@@ -118,7 +118,7 @@ export function blockTarget(ast: Record<string, unknown>): string | null {
     case 'DropStmt': {
       const items = ((node.objects as Node[] | undefined)?.[0]?.List as Node | undefined)?.items as Node[] | undefined;
       const names = items?.map((i) => (i.String as Node | undefined)?.sval as string | undefined);
-      return names && names.every(Boolean) ? names.map((n) => quoteIdent(n!)).join('.') : null;
+      return names && names.every(Boolean) ? names.map((n) => quoteAlways(n!)).join('.') : null;
     }
     default:
       return null;
@@ -128,5 +128,5 @@ export function blockTarget(ast: Record<string, unknown>): string | null {
 function rangeVarName(rv: Node | undefined): string | null {
   if (!rv?.relname) return null;
   const parts = [rv.schemaname, rv.relname].filter(Boolean) as string[];
-  return parts.map(quoteIdent).join('.');
+  return parts.map(quoteAlways).join('.');
 }

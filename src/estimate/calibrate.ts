@@ -10,12 +10,13 @@ import type { Classification } from './classify';
 import type { Point } from './fit';
 import { measureStatement } from './measure';
 import { dataRequirements } from './requirements';
-import { fillSql, quoteQualified, readTableShape, ReferenceValues, TableShape } from './synth';
+import { fillSql, readTableShape, ReferenceValues, TableShape } from './synth';
 import { redact } from '../util/secrets';
 import { parseWorkMemKb, scaledWorkMemKb } from './memory';
 import { productionIndexWorkers } from './parallel';
 import { backendClock, RunQueueClock } from './runqueue';
 import { SizeUnit, sizeUnitFor } from './work';
+import { quoteRelation } from '../parse/quote';
 
 type Ast = Record<string, unknown>;
 
@@ -113,7 +114,7 @@ export async function calibrateStatement(client: Client, input: CalibrationInput
         result.contention.wallMs += timed.wallMs;
         if (result.contention.runQueueMs !== null) result.contention.runQueueMs = timed.runQueueMs === null ? null : result.contention.runQueueMs + timed.runQueueMs;
         runs.push(timed);
-        if (timeRebuilds) rebuilds.push((await runOnce(client, { ...input, sql: `REINDEX TABLE ${quoteQualified(plan.main.name)}`, transactional: true }, plan.main.name, clock)).ms);
+        if (timeRebuilds) rebuilds.push((await runOnce(client, { ...input, sql: `REINDEX TABLE ${quoteRelation(plan.main.name)}`, transactional: true }, plan.main.name, clock)).ms);
       }
       runs.sort((a, b) => a.ms - b.ms);
       const median = runs[Math.floor(runs.length / 2)];
@@ -230,12 +231,12 @@ async function fill(client: Client, plan: TablePlan, rows: number): Promise<Fill
     countedRows += inserted.rowCount ?? 0;
     const mainRows = inserted.rowCount ?? 0;
     if (replica) await client.query('RESET session_replication_role');
-    for (const table of plan.tables) await client.query(`VACUUM (ANALYZE) ${quoteQualified(table)}`);
+    for (const table of plan.tables) await client.query(`VACUUM (ANALYZE) ${quoteRelation(table)}`);
     await client.query('CHECKPOINT').catch(() => undefined);
     const { rows: size } = await client.query<{ bytes: string }>(
       `SELECT pg_catalog.pg_relation_size(c.oid) + coalesce(pg_catalog.pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) AS bytes
          FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass`,
-      [quoteQualified(plan.main.name)],
+      [quoteRelation(plan.main.name)],
     );
     return { mainRows, mainBytes: Number(size[0].bytes), countedRows };
   } finally {
@@ -249,7 +250,7 @@ async function fill(client: Client, plan: TablePlan, rows: number): Promise<Fill
  * buffers, hint bits set), so no run pays a first-touch cost that the others do not.
  */
 async function warmCache(client: Client, tables: string[]): Promise<void> {
-  for (const table of tables) await client.query(`SELECT count(*) FROM ${quoteQualified(table)}`);
+  for (const table of tables) await client.query(`SELECT count(*) FROM ${quoteRelation(table)}`);
 }
 
 /** Index builds (and the index rebuilds of a rewrite) run with production's worker count (./parallel.ts). */
@@ -257,7 +258,7 @@ async function forceProductionWorkers(client: Client, input: CalibrationInput, p
   const cls = input.classification.class;
   const none = async () => undefined;
   if (!input.server || !plan.mainStats || (cls !== 'index-build' && cls !== 'concurrent-index-build' && cls !== 'table-rewrite')) return none;
-  const table = quoteQualified(plan.main.name);
+  const table = quoteRelation(plan.main.name);
   const { rows } = await client.query<{ set: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM unnest(coalesce(c.reloptions, '{}')) o WHERE o LIKE 'parallel_workers=%') AS set
        FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass`,
@@ -325,19 +326,19 @@ async function indexNames(client: Client, table: string): Promise<Set<string>> {
     `SELECT n.nspname || '.' || c.relname AS name FROM pg_catalog.pg_index i
        JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE i.indrelid = $1::regclass`,
-    [quoteQualified(table)],
+    [quoteRelation(table)],
   );
   return new Set(rows.map((r) => r.name));
 }
 
 async function dropNewIndexes(client: Client, table: string, before: Set<string>): Promise<void> {
   for (const name of await indexNames(client, table)) {
-    if (!before.has(name)) await client.query(`DROP INDEX ${quoteQualified(name)}`);
+    if (!before.has(name)) await client.query(`DROP INDEX ${quoteRelation(name)}`);
   }
 }
 
 async function truncate(client: Client, tables: string[]): Promise<void> {
-  if (tables.length) await client.query(`TRUNCATE ${tables.map(quoteQualified).join(', ')} CASCADE`);
+  if (tables.length) await client.query(`TRUNCATE ${tables.map(quoteRelation).join(', ')} CASCADE`);
 }
 
 async function resolveTable(client: Client, name: string): Promise<string | null> {

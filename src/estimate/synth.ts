@@ -5,6 +5,7 @@
  */
 import type { Client } from 'pg';
 import type { ColumnStats, TableStats } from '../snapshot/types';
+import { quoteAlways, quoteRelation } from '../parse/quote';
 
 export interface ColumnShape {
   name: string;
@@ -40,18 +41,9 @@ export interface TableShape {
   foreignKeys: CatalogForeignKey[];
 }
 
-export function quoteQualified(name: string): string {
-  const dot = name.indexOf('.');
-  const parts = dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : [name];
-  return parts.map((p) => '"' + p.replace(/"/g, '""') + '"').join('.');
-}
-
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
 
 export async function readTableShape(client: Client, table: string): Promise<TableShape> {
-  const regclass = quoteQualified(table);
+  const regclass = quoteRelation(table);
   const { rows: columns } = await client.query<{
     name: string;
     type: string;
@@ -170,12 +162,12 @@ export function fillSql(request: FillRequest): string {
       throw new UnsupportedColumnError(`cannot synthesize values for ${shape.name}.${column.name} (${column.type}, NOT NULL, no default)`);
     }
     const nullFrac = column.notNull || isUnique || request.notNull.has(column.name) || shape.primaryKey.includes(column.name) ? 0 : (stats?.nullFrac ?? 0);
-    exprs.push(`${nullFrac > 0 ? `CASE WHEN random() < ${nullFrac} THEN NULL ELSE ${value} END` : value} AS ${quoteIdent(column.name)}`);
-    names.push(quoteIdent(column.name));
+    exprs.push(`${nullFrac > 0 ? `CASE WHEN random() < ${nullFrac} THEN NULL ELSE ${value} END` : value} AS ${quoteAlways(column.name)}`);
+    names.push(quoteAlways(column.name));
   });
-  const overriding = shape.columns.some((c) => c.identityAlways && names.includes(quoteIdent(c.name))) ? ' OVERRIDING SYSTEM VALUE' : '';
+  const overriding = shape.columns.some((c) => c.identityAlways && names.includes(quoteAlways(c.name))) ? ' OVERRIDING SYSTEM VALUE' : '';
   const where = shape.checks.length ? `\n WHERE ${shape.checks.map((c) => `coalesce((${c}), true)`).join(' AND ')}` : '';
-  return `INSERT INTO ${quoteQualified(shape.name)} (${names.join(', ')})${overriding}
+  return `INSERT INTO ${quoteRelation(shape.name)} (${names.join(', ')})${overriding}
 SELECT ${names.join(', ')} FROM (SELECT ${exprs.join(', ')} FROM pg_catalog.generate_series(1, ${Math.round(rows)}) AS g) AS s${where}`;
 }
 

@@ -30,7 +30,18 @@ function isBareSafe(name: string): boolean {
 }
 
 export function quoteIdent(name: string): string {
-  return isBareSafe(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  return isBareSafe(name) ? name : quoteAlways(name);
+}
+
+/** Always quoted ("users"): for SQL only drydock reads (no scanner needed, any name is safe). */
+export function quoteAlways(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A "schema.name" relation, each part always quoted: public.users → "public"."users". */
+export function quoteRelation(qualified: string): string {
+  const dot = qualified.indexOf('.');
+  return dot > 0 ? `${quoteAlways(qualified.slice(0, dot))}.${quoteAlways(qualified.slice(dot + 1))}` : quoteAlways(qualified);
 }
 
 /** `schema.name`, or `name` alone when the statement left it to search_path. */

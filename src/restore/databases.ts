@@ -3,12 +3,10 @@ import { DrydockError } from '../util/errors';
 import { withClient } from '../util/pg';
 import { describeUrl, redact } from '../util/secrets';
 import type { TableEstimate } from './types';
+import { quoteAlways } from '../parse/quote';
 
 const MAX_IDENTIFIER = 63;
 
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
 
 /** "<base><suffix>", with base shortened so the name fits PostgreSQL's 63-byte identifiers. */
 export function nameWithSuffix(base: string, suffix: string): string {
@@ -28,18 +26,18 @@ export async function databaseExists(adminUrl: string, name: string): Promise<bo
 }
 
 export async function createDatabase(adminUrl: string, name: string): Promise<void> {
-  await admin(adminUrl, `create database ${name}`, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`));
+  await admin(adminUrl, `create database ${name}`, (c) => c.query(`CREATE DATABASE ${quoteAlways(name)} TEMPLATE template0`));
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  await admin(adminUrl, `drop database ${name}`, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+  await admin(adminUrl, `drop database ${name}`, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteAlways(name)} WITH (FORCE)`));
 }
 
 /** Drop `target` (disconnecting its sessions) and give `replacement` its name. */
 export async function replaceDatabase(adminUrl: string, target: string, replacement: string): Promise<void> {
   await admin(adminUrl, `replace database ${target}`, async (c) => {
-    await c.query(`DROP DATABASE ${quoteIdent(target)} WITH (FORCE)`);
-    await c.query(`ALTER DATABASE ${quoteIdent(replacement)} RENAME TO ${quoteIdent(target)}`);
+    await c.query(`DROP DATABASE ${quoteAlways(target)} WITH (FORCE)`);
+    await c.query(`ALTER DATABASE ${quoteAlways(replacement)} RENAME TO ${quoteAlways(target)}`);
   });
 }
 

@@ -13,6 +13,7 @@ import { DrydockError } from '../../util/errors';
 import { describeUrl, registerSecret } from '../../util/secrets';
 import { withClient } from '../../util/pg';
 import { BinaryInstall, findEmbeddedInstall, findMachineInstalls, RunningCluster, serverCanReach, startCluster } from './local-cluster';
+import { quoteAlways } from '../../parse/quote';
 
 export type ProviderKind = 'shadow-url' | 'machine' | 'embedded';
 
@@ -134,13 +135,13 @@ async function databaseServer(
     urlFor: (database) => withDatabase(adminUrl, database),
     async createDatabase(opts = {}) {
       const name = opts.name ?? uniqueName('drydock_shadow');
-      const template = opts.template ? ` TEMPLATE ${quoteIdent(opts.template)}` : ' TEMPLATE template0';
-      await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}${template}`));
+      const template = opts.template ? ` TEMPLATE ${quoteAlways(opts.template)}` : ' TEMPLATE template0';
+      await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteAlways(name)}${template}`));
       created.add(name);
       return { name, url: withDatabase(adminUrl, name) };
     },
     async dropDatabase(name) {
-      await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+      await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteAlways(name)} WITH (FORCE)`));
       created.delete(name);
     },
     async stop() {
@@ -182,8 +183,5 @@ async function clusterServer(cluster: RunningCluster, provider: ProviderKind): P
   return databaseServer(cluster.url, provider, () => cluster.stop());
 }
 
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
 
 
