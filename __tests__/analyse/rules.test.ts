@@ -163,6 +163,13 @@ describe('safe alternatives use the statement\'s own types and constraint names'
     expect(suggestion('unique-constraint-build', 'ALTER TABLE orgs DROP CONSTRAINT orgs_pkey, ADD PRIMARY KEY (id);')).toContain('USING INDEX orgs_pkey;');
   });
 
+  it('names a column-level constraint as PostgreSQL does (the catalog effect carries the name)', () => {
+    expect(suggestion('unique-constraint-build', 'ALTER TABLE users ADD COLUMN code text UNIQUE;')).toContain('ADD CONSTRAINT users_code_key UNIQUE USING INDEX users_code_key;');
+    expect(suggestion('foreign-key-not-valid', 'ALTER TABLE users ADD COLUMN org2 bigint DEFAULT 1 REFERENCES orgs (id);')).toContain(
+      'ALTER TABLE users ADD CONSTRAINT users_org2_fkey FOREIGN KEY (org2) REFERENCES orgs (id) NOT VALID;',
+    );
+  });
+
   it('knows an unnamed constraint by the name PostgreSQL gives it when it is validated', () => {
     const sql = 'ALTER TABLE users ADD CHECK (age > 0) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_age_check;';
     expect(rulesHit(run({ history: HISTORY, migrations: [sql] }))).toContain('validate-in-same-transaction');

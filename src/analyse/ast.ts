@@ -83,27 +83,21 @@ export function formatType(type: string, typmods: number[], array: boolean): str
 }
 
 /**
- * A TypeName's name as SQL: a built-in type by its internal name (`int4`, `varchar`), any other as
- * written, quoted where PostgreSQL needs it (`"DocumentStatus"`, `app.mood`). Not typeNameOf, which
- * folds case for comparing.
+ * A type name's parts as SQL: a built-in type by its internal name (["pg_catalog", "int4"] → int4),
+ * any other as written, quoted where PostgreSQL needs it (["DocumentStatus"] → "DocumentStatus",
+ * app.mood). Not typeNameOf, which folds case for comparing.
  */
-export function typeNameSql(typeName: unknown): string | undefined {
-  const parts = names((typeName as Node | undefined)?.names);
-  return parts.length === 0 ? undefined : typePartsSql(parts);
-}
-
-/** The same from the name's parts: ["pg_catalog", "int4"] → int4, ["DocumentStatus"] → "DocumentStatus". */
 export function typePartsSql(parts: string[]): string {
   return parts[0] === 'pg_catalog' ? parts[parts.length - 1] : quoteNames(parts);
 }
 
 /** A TypeName node as SQL, as written (serial stays serial); undefined for interval fields, whose typmods are a bit mask. */
 export function typeSql(typeName: unknown): string | undefined {
-  const type = typeNameSql(typeName);
-  if (!type) return undefined;
+  const parts = names((typeName as Node | undefined)?.names);
+  if (parts.length === 0) return undefined;
   const typmods = typeModsOf(typeName);
   if (typeNameOf(typeName) === 'interval' && typmods.length > 0) return undefined;
-  return formatType(type, typmods, isArrayType(typeName));
+  return formatType(typePartsSql(parts), typmods, isArrayType(typeName));
 }
 
 /** Constant text or number of an A_Const (absent ival/boolval fields mean 0/false). */

@@ -161,12 +161,20 @@ export function addColumnEffects(table: string, def: Node, ctx: PredictContext):
         const parent = rangeVarName(c.pktable);
         if (parent && parent !== table) effects.push({ code: 'add-column-fk-parent', relation: parent, mode: SRE, relkind: 'table' });
         // A new column is all NULL when it has no default, so validation has nothing to check.
-        if (defaultExpr !== undefined) effects.push({ ...base, code: 'add-column-fk', scan: true, detail: 'the foreign key is validated for every row' });
+        if (defaultExpr !== undefined) {
+          effects.push({ ...base, code: 'add-column-fk', constraint: constraintName(table, c, column), scan: true, detail: 'the foreign key is validated for every row' });
+        }
         break;
       }
       case 'CONSTR_UNIQUE':
       case 'CONSTR_PRIMARY':
-        effects.push({ ...base, code: c.contype === 'CONSTR_PRIMARY' ? 'add-primary-key' : 'add-unique', scan: true, detail: 'the index is built under ACCESS EXCLUSIVE' });
+        effects.push({
+          ...base,
+          code: c.contype === 'CONSTR_PRIMARY' ? 'add-primary-key' : 'add-unique',
+          constraint: constraintName(table, c, column),
+          scan: true,
+          detail: 'the index is built under ACCESS EXCLUSIVE',
+        });
         break;
       case 'CONSTR_CHECK':
         if (!c.skip_validation) effects.push({ ...base, code: 'add-check', scan: true, detail: 'the CHECK is evaluated for every row' });

@@ -1,7 +1,7 @@
 import { type Node, names } from '../ast';
 import { existingEffects, NO_HITS, Rule } from './types';
 import { quoteIdent } from '../../parse/quote';
-import { bareName, columnsSql, constraintNode, sqlName } from './support';
+import { columnsSql, constraintNode, sqlName } from './support';
 
 const CODES = ['add-unique', 'add-primary-key', 'add-exclusion'];
 
@@ -15,9 +15,9 @@ export const rule: Rule = {
     if (!effect) return NO_HITS;
     const t = sqlName(effect.relation);
     const cols = effect.column ? columnsSql(effect.column) : '<columns>';
-    // The constraint's own name, or PostgreSQL's (table_col_key, table_pkey): the index takes it,
-    // and USING INDEX keeps it, so code and ORMs that name the constraint still find it.
-    const index = quoteIdent(effect.constraint ?? `${bareName(effect.relation)}_${(effect.column || 'col').split(/,\s*/).join('_')}_key`);
+    // The constraint's own name, or PostgreSQL's (table_col_key, table_pkey; schema.ts constraintName):
+    // the index takes it, and USING INDEX keeps it, so code and ORMs that name the constraint find it.
+    const index = effect.constraint ? quoteIdent(effect.constraint) : '<name>';
     const kind = effect.code === 'add-primary-key' ? 'PRIMARY KEY' : 'UNIQUE';
     const constraint = constraintNode(s, ['CONSTR_UNIQUE', 'CONSTR_PRIMARY'], effect.constraint);
     const suggestion =
