@@ -3,7 +3,7 @@
  * object that already existed did nothing, and a CREATE OR REPLACE of an existing view, function or
  * trigger is undone by restoring the definition the catalog held before.
  */
-import { Node, list, names, unwrap, walk } from '../analyse/ast';
+import { Node, list, names, qualifiedFromNames, unwrap, walk } from '../analyse/ast';
 import {
   catalogName,
   createdTable,
@@ -195,8 +195,8 @@ function callsCreatedFunction(tree: unknown, ctx: InverseContext): boolean {
   let found = false;
   walk(tree, (kind, node) => {
     if (kind !== 'FuncCall') return;
-    const parts = names(node.funcname);
-    if (ctx.created.has('function', catalogName(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1]))) found = true;
+    const name = qualifiedFromNames(names(node.funcname));
+    if (name && ctx.created.has('function', name)) found = true;
   });
   return found;
 }
