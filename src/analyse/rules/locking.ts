@@ -56,8 +56,10 @@ export function findSlowWork(s: WorkFacts): string | null {
   return null;
 }
 
-/** Work on the relation takes time: it existed before the change, or it is fresh but holds copied rows. */
-/** Whether work on the relation grows with data: not an empty new table, and not a system catalog. */
+/**
+ * Whether work on the relation grows with data: it existed before the change (and is not a system
+ * catalog), or it is new but holds rows copied from existing tables.
+ */
 function sized(s: WorkFacts, relation: string): boolean {
   if (relation.startsWith('pg_catalog.')) return false;
   return !s.fresh.has(relation) || s.populated.has(relation);
